@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * rulespec.h - the RULE text of -p/-o: split like a POSIX shell splits
+ * words (single quotes, double quotes, backslashes; no expansion of any
+ * kind, never run through a shell), then checked to hold match options
+ * only: the tool owns the table, chain, position and target.
+ */
+#ifndef NFTRACE_RULESPEC_H
+#define NFTRACE_RULESPEC_H
+
+#include <stddef.h>
+
+/*
+ * Split text into a NULL-terminated malloc'd argv (free with
+ * rulespec_free).  Returns the word count, or -EINVAL for an unterminated
+ * quote or a trailing backslash (err says which, with the offset), or
+ * -ENOMEM.
+ */
+int rulespec_split(const char *text, char ***argv, char *err, size_t errlen);
+
+/*
+ * Reject words the tool owns: -j/--jump, -g/--goto, -t/--table,
+ * -A/--append, -I/--insert, -D/--delete, -R/--replace, -N, -X, -F, -Z, -P,
+ * -L, -S and their long forms.  Returns 0 or -EINVAL with err naming the
+ * word.
+ */
+int rulespec_check(char *const *argv, char *err, size_t errlen);
+
+void rulespec_free(char **argv); /* NULL-safe */
+
+#endif

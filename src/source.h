@@ -1,0 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef NFTRACE_SOURCE_H
+#define NFTRACE_SOURCE_H
+#endif

@@ -95,6 +95,8 @@ struct trace_event {
 	struct strref chain;	/* "PREROUTING" */
 	struct strref prefix;	/* whole prefix, trailing space and NUL removed */
 
+	struct strref rule_text; /* resolved rule text, len 0 = none */
+
 	int32_t verdict;	/* NF_ACCEPT...; NFT_JUMP...; TRACE_VERDICT_NONE */
 	struct strref verdict_chain; /* target of jump/goto */
 

@@ -125,6 +125,8 @@ int runcmd(char *const argv[], const char *env_extra, size_t max_out,
 		if (ret)
 			break;
 	}
+	if (ret)
+		kill(pid, SIGKILL); /* it may be blocked writing to a pipe we left */
 	while (waitpid(pid, &st, 0) < 0) {
 		if (errno != EINTR) {
 			if (!ret)

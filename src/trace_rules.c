@@ -1,1 +1,328 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runcmd.h"
+#include "rulespec.h"
+#include "trace_rules.h"
+
+#define SAVE_MAX (256u << 20) /* an iptables-save larger than this is refused */
+
+const char *trace_rules_tool(uint8_t family, enum trace_backend backend)
+{
+	if (family == 10)
+		return backend == TRACE_BACKEND_NFT ? "ip6tables-nft" : "ip6tables-legacy";
+	return backend == TRACE_BACKEND_NFT ? "iptables-nft" : "iptables-legacy";
+}
+
+const char *trace_rules_save_tool(uint8_t family, enum trace_backend backend)
+{
+	if (family == 10)
+		return backend == TRACE_BACKEND_NFT ? "ip6tables-nft-save" : "ip6tables-legacy-save";
+	return backend == TRACE_BACKEND_NFT ? "iptables-nft-save" : "iptables-legacy-save";
+}
+
+static void argv_free(char **argv)
+{
+	if (!argv)
+		return;
+	for (char **a = argv; *a; a++)
+		free(*a);
+	free(argv);
+}
+
+/* A growable NULL-terminated argv. */
+struct argv_buf {
+	char **v;
+	size_t n, cap;
+	int err;
+};
+
+static void ab_push(struct argv_buf *ab, const char *s)
+{
+	char *d;
+
+	if (ab->err)
+		return;
+	if (ab->n + 2 > ab->cap) {
+		size_t ncap = ab->cap ? ab->cap * 2 : 16;
+		char **nv = realloc(ab->v, ncap * sizeof(*nv));
+
+		if (!nv) {
+			ab->err = -ENOMEM;
+			return;
+		}
+		ab->v = nv;
+		ab->cap = ncap;
+	}
+	d = strdup(s);
+	if (!d) {
+		ab->err = -ENOMEM;
+		return;
+	}
+	ab->v[ab->n++] = d;
+	ab->v[ab->n] = NULL;
+}
+
+static char **rule_argv(uint8_t family, enum trace_backend backend, const char *op,
+			const char *chain, char *const *match, const char *tag,
+			const char *limit)
+{
+	struct argv_buf ab = { 0 };
+
+	ab_push(&ab, trace_rules_tool(family, backend));
+	ab_push(&ab, "-t");
+	ab_push(&ab, "raw");
+	ab_push(&ab, op);
+	ab_push(&ab, chain);
+	for (char *const *m = match; m && *m; m++)
+		ab_push(&ab, *m);
+	ab_push(&ab, "-m");
+	ab_push(&ab, "comment");
+	ab_push(&ab, "--comment");
+	ab_push(&ab, tag);
+	if (limit) {
+		ab_push(&ab, "-m");
+		ab_push(&ab, "limit");
+		ab_push(&ab, "--limit");
+		ab_push(&ab, limit);
+	}
+	ab_push(&ab, "-j");
+	ab_push(&ab, "TRACE");
+	if (ab.err) {
+		argv_free(ab.v);
+		return NULL;
+	}
+	return ab.v;
+}
+
+int trace_rules_add(struct trace_rules *tr, uint8_t family, enum trace_backend backend,
+		    const char *chain, char *const *match, unsigned long tag,
+		    const char *limit)
+{
+	struct trace_rule *nv, *r;
+	char tagbuf[32];
+
+	snprintf(tagbuf, sizeof(tagbuf), "nftrace:%lu", tag);
+	nv = realloc(tr->v, (tr->n + 1) * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	tr->v = nv;
+	r = &tr->v[tr->n];
+	memset(r, 0, sizeof(*r));
+	r->family = family;
+	r->backend = backend;
+	r->ins = rule_argv(family, backend, "-I", chain, match, tagbuf, limit);
+	r->del = rule_argv(family, backend, "-D", chain, match, tagbuf, limit);
+	if (!r->ins || !r->del) {
+		argv_free(r->ins);
+		argv_free(r->del);
+		return -ENOMEM;
+	}
+	tr->n++;
+	return 0;
+}
+
+int trace_rules_set_lockfile(struct trace_rules *tr, const char *path)
+{
+	free(tr->lockenv);
+	if (asprintf(&tr->lockenv, "XTABLES_LOCKFILE=%s", path) < 0) {
+		tr->lockenv = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+char *trace_rules_format(char *const *argv)
+{
+	size_t len = 1;
+	char *s, *p;
+
+	for (char *const *a = argv + 1; *a; a++)
+		len += 2 * strlen(*a) + 3;
+	s = malloc(len);
+	if (!s)
+		return NULL;
+	p = s;
+	for (char *const *a = argv + 1; *a; a++) {
+		bool quote = **a == '\0' || strpbrk(*a, " \t\"'\\$`") != NULL;
+
+		if (a != argv + 1)
+			*p++ = ' ';
+		if (quote)
+			*p++ = '"';
+		for (const char *c = *a; *c; c++) {
+			if (quote && (*c == '"' || *c == '\\' || *c == '$' || *c == '`'))
+				*p++ = '\\';
+			*p++ = *c;
+		}
+		if (quote)
+			*p++ = '"';
+	}
+	*p = '\0';
+	return s;
+}
+
+/* Run one iptables command; 0, -EINVAL (tool said no: err has its words) or -errno. */
+static int run_tool(char *const *argv, const char *lockenv, char *err, size_t errlen)
+{
+	struct runcmd_result res;
+	int r = runcmd(argv, lockenv, 1u << 20, &res);
+
+	if (r < 0) {
+		snprintf(err, errlen, "cannot run %s: %s", argv[0], strerror(-r));
+		return r;
+	}
+	if (res.status != 0) {
+		size_t n = strlen(res.err);
+
+		while (n && (res.err[n - 1] == '\n' || res.err[n - 1] == ' '))
+			res.err[--n] = '\0';
+		snprintf(err, errlen, "%s failed (exit status %d): %s", argv[0], res.status,
+			 n ? res.err : "no message");
+		runcmd_result_free(&res);
+		return -EINVAL;
+	}
+	runcmd_result_free(&res);
+	return 0;
+}
+
+static void log_rule(trace_rules_log_fn log, void *arg, const char *what, char *const *argv)
+{
+	char *s;
+
+	if (!log)
+		return;
+	s = trace_rules_format(argv);
+	log(arg, "%s: %s", what, s ? s : argv[0]);
+	free(s);
+}
+
+int trace_rules_install(struct trace_rules *tr, trace_rules_log_fn log, void *arg,
+			char *err, size_t errlen)
+{
+	for (size_t i = 0; i < tr->n; i++) {
+		struct trace_rule *r = &tr->v[i];
+		int ret;
+
+		log_rule(log, arg, "Adding rule", r->ins);
+		ret = run_tool(r->ins, tr->lockenv, err, errlen);
+		if (ret < 0) {
+			char ignored[256];
+
+			trace_rules_remove(tr, log, arg, ignored, sizeof(ignored));
+			return ret;
+		}
+		r->installed = true;
+	}
+	return 0;
+}
+
+int trace_rules_remove(struct trace_rules *tr, trace_rules_log_fn log, void *arg,
+		       char *err, size_t errlen)
+{
+	int first = 0;
+
+	/* In reverse: the last inserted goes first, as a stack unwinds. */
+	for (size_t i = tr->n; i-- > 0;) {
+		struct trace_rule *r = &tr->v[i];
+		char e[512];
+		int ret;
+
+		if (!r->installed)
+			continue;
+		log_rule(log, arg, "Removing rule", r->del);
+		ret = run_tool(r->del, tr->lockenv, e, sizeof(e));
+		if (ret < 0 && !first) {
+			first = ret;
+			snprintf(err, errlen, "%s", e);
+		}
+		if (ret == 0)
+			r->installed = false;
+	}
+	return first;
+}
+
+int trace_rules_cleanup(uint8_t family, enum trace_backend backend, const char *lockenv,
+			trace_rules_log_fn log, void *arg, char *err, size_t errlen)
+{
+	char *save_argv[] = { (char *)trace_rules_save_tool(family, backend), NULL };
+	struct runcmd_result res;
+	char table[64] = "";
+	int removed = 0, ret, first = 0;
+	char *line, *next;
+
+	ret = runcmd(save_argv, lockenv, SAVE_MAX, &res);
+	if (ret < 0) {
+		snprintf(err, errlen, "cannot run %s: %s", save_argv[0], strerror(-ret));
+		return ret;
+	}
+	if (res.status != 0) {
+		snprintf(err, errlen, "%s failed (exit status %d): %s", save_argv[0],
+			 res.status, res.err);
+		runcmd_result_free(&res);
+		return -EINVAL;
+	}
+	for (line = res.out; line && *line; line = next) {
+		char **words = NULL, e[512];
+		struct argv_buf ab = { 0 };
+		int nw;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (line[0] == '*') {
+			snprintf(table, sizeof(table), "%s", line + 1);
+			continue;
+		}
+		if (strncmp(line, "-A ", 3) != 0 || !strstr(line, "nftrace:"))
+			continue;
+		nw = rulespec_split(line, &words, e, sizeof(e));
+		if (nw < 0)
+			continue;
+		/* Only rules whose comment is our tag, not any mention of the word. */
+		bool ours = false;
+		for (int i = 0; i + 1 < nw; i++)
+			if (!strcmp(words[i], "--comment") && !strncmp(words[i + 1], "nftrace:", 8))
+				ours = true;
+		if (ours) {
+			ab_push(&ab, trace_rules_tool(family, backend));
+			ab_push(&ab, "-t");
+			ab_push(&ab, table);
+			ab_push(&ab, "-D");
+			for (int i = 1; i < nw; i++)
+				ab_push(&ab, words[i]);
+			if (ab.err) {
+				ret = ab.err;
+			} else {
+				log_rule(log, arg, "Removing rule", ab.v);
+				ret = run_tool(ab.v, lockenv, e, sizeof(e));
+			}
+			if (ret == 0)
+				removed++;
+			else if (!first) {
+				first = ret;
+				snprintf(err, errlen, "%s", e);
+			}
+			argv_free(ab.v);
+		}
+		rulespec_free(words);
+	}
+	runcmd_result_free(&res);
+	return first ? first : removed;
+}
+
+void trace_rules_free(struct trace_rules *tr)
+{
+	if (!tr)
+		return;
+	for (size_t i = 0; i < tr->n; i++) {
+		argv_free(tr->v[i].ins);
+		argv_free(tr->v[i].del);
+	}
+	free(tr->v);
+	free(tr->lockenv);
+	memset(tr, 0, sizeof(*tr));
+}

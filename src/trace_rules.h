@@ -1,4 +1,88 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * trace_rules.h - build, install and remove the TRACE rules of a capture.
+ *
+ * The system's own iptables does the work, run by fork/exec with an argv
+ * (runcmd), never through a shell.  Every rule carries
+ * "-m comment --comment nftrace:<pid>" so `iptables -S` shows where it came
+ * from and --cleanup can find rules of killed runs.  The caller holds the
+ * xtables lock around install and remove; the tools are pointed at a
+ * private lock file (XTABLES_LOCKFILE) so they do not wait for ours.
+ */
 #ifndef NFTRACE_TRACE_RULES_H
 #define NFTRACE_TRACE_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum trace_backend {
+	TRACE_BACKEND_LEGACY = 0,	/* iptables-legacy: TRACE -> nfnetlink_log */
+	TRACE_BACKEND_NFT = 1,		/* iptables-nft: TRACE -> meta nftrace set 1 */
+};
+
+/* "iptables-legacy", "ip6tables-legacy", "iptables-nft", "ip6tables-nft" */
+const char *trace_rules_tool(uint8_t family, enum trace_backend backend);
+/* The matching -save tool. */
+const char *trace_rules_save_tool(uint8_t family, enum trace_backend backend);
+
+struct trace_rule {
+	uint8_t family;
+	enum trace_backend backend;
+	char **ins;	/* argv: tool -t raw -I CHAIN <match> -m comment ... -j TRACE */
+	char **del;	/* the same with -D */
+	bool installed;
+};
+
+struct trace_rules {
+	struct trace_rule *v;
+	size_t n;
+	char *lockenv;	/* "XTABLES_LOCKFILE=<private file>" for the tools */
+};
+
+/* Log callback: main owns the wording and the timestamp. */
+typedef void (*trace_rules_log_fn)(void *arg, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Add a rule for family and chain ("PREROUTING" or "OUTPUT") with the
+ * split, checked match words in match (not taken over), tag
+ * "nftrace:<tag>", and, if limit is not NULL, "-m limit --limit <limit>".
+ * Returns 0 or -ENOMEM.
+ */
+int trace_rules_add(struct trace_rules *tr, uint8_t family, enum trace_backend backend,
+		    const char *chain, char *const *match, unsigned long tag,
+		    const char *limit);
+
+/* The private lock file the tools use (created by the caller). */
+int trace_rules_set_lockfile(struct trace_rules *tr, const char *path);
+
+/*
+ * Insert every rule.  All or nothing: when the tool rejects one (exit
+ * status non-zero), the ones already inserted are removed again and
+ * -EINVAL is returned with the tool's message in err; -errno when a tool
+ * cannot be run at all.
+ */
+int trace_rules_install(struct trace_rules *tr, trace_rules_log_fn log, void *arg,
+			char *err, size_t errlen);
+
+/* Remove the installed rules (each tried even when one fails). 0 or the
+ * first error, with err set. */
+int trace_rules_remove(struct trace_rules *tr, trace_rules_log_fn log, void *arg,
+		       char *err, size_t errlen);
+
+/*
+ * --cleanup: remove every rule tagged "nftrace:" from every table of the
+ * given family and backend, found in the -save output.  Returns the number
+ * removed, or -errno with err set.
+ */
+int trace_rules_cleanup(uint8_t family, enum trace_backend backend, const char *lockenv,
+			trace_rules_log_fn log, void *arg, char *err, size_t errlen);
+
+/* argv from index 1 on, joined by spaces, words with blanks or quotes
+ * quoted: what the log lines show.  malloc'd. */
+char *trace_rules_format(char *const *argv);
+
+void trace_rules_free(struct trace_rules *tr); /* frees argvs; not the kernel rules */
+
 #endif

@@ -1,1 +1,1072 @@
-int main(void) { return 0; }
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * nftrace-capture - install TRACE rules under the xtables lock, capture the
+ * kernel's trace events, print them with each rule's text and write them
+ * to a pcapng file; always remove the rules again.
+ *
+ * Order of a run, and why:
+ *   1. options; enter --netns; check the logger          (nothing changed yet)
+ *   2. open the event source                             (a busy group fails here)
+ *   3. fork the guardian                                 (before any rule exists)
+ *   4. take the xtables lock; insert rules; snapshot     (snapshot = kernel's numbering)
+ *   5. release the lock unless -L; open the output file
+ *   6. capture until timeout, -c, a signal or an error
+ *   7. remove the rules under the lock; tell the guardian "done"
+ *   8. ISB, close the file, aggregated packets, statistics
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <pcap/pcap.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "aggregate.h"
+#include "obuf.h"
+#include "packet_id.h"
+#include "pcapng_writer.h"
+#include "render_text.h"
+#include "ruleset.h"
+#include "rulespec.h"
+#include "runcmd.h"
+#include "source_nflog.h"
+#include "trace_rules.h"
+#include "xtlock.h"
+
+#define PROG "nftrace-capture"
+
+enum exit_code { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_LOCK = 4 };
+
+enum {
+	OPT_NETNS = 256, OPT_SET_LOGGER, OPT_CLEANUP, OPT_BACKEND, OPT_VERSION, OPT_RCVBUF,
+};
+
+static const struct option_doc {
+	struct option opt;
+	int shortopt;
+	const char *arg, *help;
+} options[] = {
+	{ { "ipv4", no_argument, NULL, '4' }, '4', NULL, "trace IPv4 with iptables (the default)" },
+	{ { "ipv6", no_argument, NULL, '6' }, '6', NULL, "trace IPv6 with ip6tables (with -4: both)" },
+	{ { "prerouting", required_argument, NULL, 'p' }, 'p', "RULE",
+	  "insert a TRACE rule with these match options at the top of raw PREROUTING" },
+	{ { "output", required_argument, NULL, 'o' }, 'o', "RULE",
+	  "insert a TRACE rule with these match options at the top of raw OUTPUT" },
+	{ { "write", required_argument, NULL, 'w' }, 'w', "FILE",
+	  "write pcapng to FILE ('-' = standard output, *.gz = gzip)" },
+	{ { "timeout", required_argument, NULL, 't' }, 't', "SECONDS",
+	  "stop after SECONDS (default 30, 0 = no limit)" },
+	{ { "count", required_argument, NULL, 'c' }, 'c', "COUNT", "stop after COUNT traced packets" },
+	{ { "limit", required_argument, NULL, 'l' }, 'l', "RATE",
+	  "add -m limit --limit RATE to the TRACE rules (e.g. 10/second)" },
+	{ { "lock", no_argument, NULL, 'L' }, 'L', NULL,
+	  "hold the xtables lock for the whole capture (pauses firewall managers)" },
+	{ { "wait", required_argument, NULL, 'W' }, 'W', "SECONDS",
+	  "wait at most SECONDS for the xtables lock (default 10)" },
+	{ { "verbose", no_argument, NULL, 'v' }, 'v', NULL, "per-event detail lines" },
+	{ { "quiet", no_argument, NULL, 'q' }, 'q', NULL, "no live event lines" },
+	{ { "netns", required_argument, NULL, OPT_NETNS }, 0, "NAME",
+	  "capture inside the network namespace /run/netns/NAME" },
+	{ { "set-logger", no_argument, NULL, OPT_SET_LOGGER }, 0, NULL,
+	  "make nfnetlink_log the logger for the run, restore the old one at exit" },
+	{ { "backend", required_argument, NULL, OPT_BACKEND }, 0, "NAME",
+	  "legacy (iptables-legacy, nfnetlink_log) or auto" },
+	{ { "rcvbuf", required_argument, NULL, OPT_RCVBUF }, 0, "BYTES",
+	  "netlink receive buffer (default 64 MiB)" },
+	{ { "cleanup", no_argument, NULL, OPT_CLEANUP }, 0, NULL,
+	  "remove TRACE rules left by killed runs (tagged nftrace:) and exit" },
+	{ { "help", no_argument, NULL, 'h' }, 'h', NULL, "show this help and exit" },
+	{ { "version", no_argument, NULL, OPT_VERSION }, 'V', NULL, "show the version and exit" },
+};
+#define NOPTIONS (sizeof(options) / sizeof(options[0]))
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: %s [-4] [-6] [-p RULE] [-o RULE] [-w FILE] [-t SECONDS] [-c COUNT]\n"
+		"                       [-l LIMIT] [-L] [-W SECONDS] [-v] [-q] [--netns NAME]\n"
+		"                       [--set-logger] [EXPRESSION]\n"
+		"       %s --cleanup [-4] [-6] [--netns NAME]\n"
+		"Trace packets through iptables: install TRACE rules, print every rule each\n"
+		"packet passes with the rule's text, write the events to pcapng, remove the rules.\n"
+		"EXPRESSION is a pcap filter (as tcpdump takes it) on the traced packets.\n\n",
+		PROG, PROG);
+	for (size_t i = 0; i < NOPTIONS; i++) {
+		const struct option_doc *d = &options[i];
+		char left[64];
+
+		if (d->shortopt)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", d->shortopt, d->opt.name,
+				 d->arg ? " " : "", d->arg ? d->arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", d->opt.name,
+				 d->arg ? " " : "", d->arg ? d->arg : "");
+		fprintf(f, "  %-26s %s\n", left, d->help);
+	}
+	fprintf(f, "\nExit status: 0 ok, 1 runtime failure, 2 usage error or a rule iptables\n"
+		"rejects, 4 xtables lock not obtained.  See nftrace-capture(8).\n");
+}
+
+/* ---- logging: "2026/11/27 20:28:43 Adding rule: ..." on stderr ---------- */
+
+static void vlogf(const char *fmt, va_list ap)
+{
+	char ts[32], msg[2048];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(ts, sizeof(ts), "%Y/%m/%d %H:%M:%S", &tm);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	fprintf(stderr, "%s %s\n", ts, msg);
+}
+
+static void __attribute__((format(printf, 1, 2))) logf_(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlogf(fmt, ap);
+	va_end(ap);
+}
+
+static void __attribute__((format(printf, 2, 3))) rules_log(void *arg, const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)arg;
+	va_start(ap, fmt);
+	vlogf(fmt, ap);
+	va_end(ap);
+}
+
+static void __attribute__((format(printf, 1, 2))) errorf(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", PROG);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* ---- configuration -------------------------------------------------------- */
+
+struct config {
+	bool v4, v6;
+	const char *pre_text, *out_text;
+	char **pre, **out;		/* split match words */
+	const char *wfile;
+	unsigned timeout;		/* seconds, 0 = none */
+	uint64_t count;			/* packets, 0 = none */
+	const char *limit;
+	bool hold_lock;
+	unsigned wait;			/* seconds */
+	bool verbose, quiet;
+	const char *netns;
+	bool set_logger;
+	bool cleanup;
+	size_t rcvbuf;
+	char *filter;			/* pcap expression */
+	char *cmdline;
+};
+
+static int parse_uint(const char *opt, const char *s, unsigned long long max,
+		      unsigned long long *v)
+{
+	char *end;
+
+	errno = 0;
+	if (*s == '-' || *s == '\0')
+		goto bad;
+	*v = strtoull(s, &end, 10);
+	if (errno || *end || *v > max)
+		goto bad;
+	return 0;
+bad:
+	errorf("%s: '%s' is not a whole number from 0 to %llu", opt, s, max);
+	return -1;
+}
+
+static int split_rule(const char *opt, const char *text, char ***argv)
+{
+	char err[256];
+	int n = rulespec_split(text, argv, err, sizeof(err));
+
+	if (n < 0) {
+		errorf("%s '%s': %s", opt, text, err);
+		return -1;
+	}
+	if (rulespec_check(*argv, err, sizeof(err)) < 0) {
+		errorf("%s '%s': %s", opt, text, err);
+		return -1;
+	}
+	return 0;
+}
+
+static char *join_cmdline(int argc, char **argv)
+{
+	char *s, *full;
+
+	/* trace_rules_format quotes words from argv[1] on; prefix the name. */
+	s = trace_rules_format(argv);
+	if (!s)
+		return NULL;
+	if (asprintf(&full, "%s%s%s", PROG, argc > 1 ? " " : "", s) < 0)
+		full = NULL;
+	free(s);
+	return full;
+}
+
+static int parse_args(int argc, char **argv, struct config *cfg)
+{
+	struct option longopts[NOPTIONS + 1];
+	unsigned long long v;
+	int c;
+
+	for (size_t i = 0; i < NOPTIONS; i++)
+		longopts[i] = options[i].opt;
+	memset(&longopts[NOPTIONS], 0, sizeof(longopts[0]));
+	cfg->timeout = 30;
+	cfg->wait = 10;
+	/* '+': stop at the first non-option, so a filter expression such as
+	 * 'not port 22' is not taken for options. */
+	while ((c = getopt_long(argc, argv, "+46p:o:w:t:c:l:LW:vqhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case '4': cfg->v4 = true; break;
+		case '6': cfg->v6 = true; break;
+		case 'p': cfg->pre_text = optarg; break;
+		case 'o': cfg->out_text = optarg; break;
+		case 'w': cfg->wfile = optarg; break;
+		case 't':
+			if (parse_uint("-t", optarg, 86400 * 365, &v) < 0)
+				return -1;
+			cfg->timeout = (unsigned)v;
+			break;
+		case 'c':
+			if (parse_uint("-c", optarg, UINT64_MAX, &v) < 0)
+				return -1;
+			cfg->count = v;
+			break;
+		case 'l':
+			cfg->limit = optarg;
+			break;
+		case 'L': cfg->hold_lock = true; break;
+		case 'W':
+			if (parse_uint("-W", optarg, 3600, &v) < 0)
+				return -1;
+			cfg->wait = (unsigned)v;
+			break;
+		case 'v': cfg->verbose = true; break;
+		case 'q': cfg->quiet = true; break;
+		case OPT_NETNS: cfg->netns = optarg; break;
+		case OPT_SET_LOGGER: cfg->set_logger = true; break;
+		case OPT_CLEANUP: cfg->cleanup = true; break;
+		case OPT_BACKEND:
+			if (strcmp(optarg, "legacy") && strcmp(optarg, "auto")) {
+				errorf("--backend: '%s' is not one of legacy, auto", optarg);
+				return -1;
+			}
+			break;
+		case OPT_RCVBUF:
+			if (parse_uint("--rcvbuf", optarg, 1u << 30, &v) < 0)
+				return -1;
+			cfg->rcvbuf = (size_t)v;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(EXIT_OK);
+		case 'V':
+		case OPT_VERSION:
+			printf("%s %s\n", PROG, PACKAGE_VERSION);
+			exit(EXIT_OK);
+		default:
+			return -1;
+		}
+	}
+	if (!cfg->v4 && !cfg->v6)
+		cfg->v4 = true;
+	if (optind < argc) {
+		size_t len = 0;
+
+		for (int i = optind; i < argc; i++)
+			len += strlen(argv[i]) + 1;
+		cfg->filter = calloc(1, len + 1);
+		if (!cfg->filter)
+			return -1;
+		for (int i = optind; i < argc; i++) {
+			if (i > optind)
+				strcat(cfg->filter, " ");
+			strcat(cfg->filter, argv[i]);
+		}
+	}
+	if (cfg->pre_text && split_rule("-p", cfg->pre_text, &cfg->pre) < 0)
+		return -1;
+	if (cfg->out_text && split_rule("-o", cfg->out_text, &cfg->out) < 0)
+		return -1;
+	if (cfg->limit && (!*cfg->limit || strpbrk(cfg->limit, " \t\n"))) {
+		errorf("-l: '%s' is not a rate such as 10/second", cfg->limit);
+		return -1;
+	}
+	cfg->cmdline = join_cmdline(argc, argv);
+	return 0;
+}
+
+/* ---- the network namespace ------------------------------------------------ */
+
+static int enter_netns(const char *name)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (strchr(name, '/'))
+		snprintf(path, sizeof(path), "%s", name);
+	else
+		snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		errorf("--netns: %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (setns(fd, CLONE_NEWNET) < 0) {
+		errorf("--netns: entering %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/* ---- the logger ----------------------------------------------------------- */
+
+struct logger_state {
+	bool changed[2];
+	char old[2][64];
+};
+
+static const uint8_t fam_of[2] = { 2, 10 };
+
+static int check_logger(const struct config *cfg, struct logger_state *ls)
+{
+	for (int i = 0; i < 2; i++) {
+		char cur[64];
+		int r;
+
+		if ((i == 0 && !cfg->v4) || (i == 1 && !cfg->v6))
+			continue;
+		r = source_nflog_logger_get(fam_of[i], cur, sizeof(cur));
+		if (r < 0) {
+			errorf("cannot read /proc/sys/net/netfilter/nf_log/%u: %s", fam_of[i],
+			       strerror(-r));
+			return -1;
+		}
+		if (!strcmp(cur, "nfnetlink_log"))
+			continue;
+		if (!cfg->set_logger) {
+			errorf("nfnetlink_log is not the %s logger here (it is %s), so TRACE events "
+			       "would not reach nftrace.\nFix: sysctl -w net.netfilter.nf_log.%u="
+			       "nfnetlink_log   (or run with --set-logger for this run only)",
+			       i ? "IPv6" : "IPv4", cur, fam_of[i]);
+			return -1;
+		}
+		r = source_nflog_logger_set(fam_of[i], "nfnetlink_log");
+		if (r < 0) {
+			errorf("cannot set nf_log.%u to nfnetlink_log: %s", fam_of[i], strerror(-r));
+			return -1;
+		}
+		snprintf(ls->old[i], sizeof(ls->old[i]), "%s", cur);
+		ls->changed[i] = true;
+		logf_("Set logger: net.netfilter.nf_log.%u=nfnetlink_log (was %s)", fam_of[i], cur);
+	}
+	return 0;
+}
+
+static void restore_logger(struct logger_state *ls)
+{
+	for (int i = 0; i < 2; i++) {
+		int r;
+
+		if (!ls->changed[i])
+			continue;
+		r = source_nflog_logger_set(fam_of[i], ls->old[i]);
+		if (r < 0)
+			errorf("cannot restore nf_log.%u to %s: %s", fam_of[i], ls->old[i],
+			       strerror(-r));
+		else
+			logf_("Restored logger: net.netfilter.nf_log.%u=%s", fam_of[i], ls->old[i]);
+		ls->changed[i] = false;
+	}
+}
+
+/* ---- locking around rule changes ------------------------------------------ */
+
+static int take_lock(unsigned wait_s)
+{
+	const char *path = xtlock_path();
+	int fd = xtlock_acquire(path, wait_s * 1000);
+
+	if (fd == -EWOULDBLOCK)
+		errorf("could not get the xtables lock %s within %u s: another process holds it",
+		       path, wait_s);
+	else if (fd < 0)
+		errorf("xtables lock %s: %s", path, strerror(-fd));
+	return fd;
+}
+
+/* ---- the guardian ---------------------------------------------------------
+ * A child forked before any rule exists, joined by a pipe.  If the pipe
+ * closes without "done" (the capture was SIGKILLed, crashed, OOM-killed),
+ * it removes the rules and restores the logger. */
+
+static void guardian_run(int rfd, struct trace_rules *tr, struct logger_state *ls,
+			 unsigned wait_s)
+{
+	char buf[8];
+	ssize_t n;
+	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	/* Terminal signals are for the capture; stdout may be a pipe to
+	 * Wireshark that must see EOF when the capture ends. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	if (devnull >= 0) {
+		dup2(devnull, 0);
+		dup2(devnull, 1);
+	}
+	do
+		n = read(rfd, buf, sizeof(buf));
+	while (n < 0 && errno == EINTR);
+	if (n >= 4 && !memcmp(buf, "done", 4))
+		_exit(0);
+	/* The capture is gone: undo what it may have done. */
+	int lockfd = xtlock_acquire(xtlock_path(), wait_s * 1000);
+	char err[512];
+
+	for (size_t i = 0; i < tr->n; i++)
+		tr->v[i].installed = true; /* a rule never inserted just fails to delete */
+	trace_rules_remove(tr, rules_log, NULL, err, sizeof(err));
+	xtlock_release(lockfd);
+	restore_logger(ls);
+	_exit(0);
+}
+
+static pid_t guardian_start(struct trace_rules *tr, struct logger_state *ls, unsigned wait_s,
+			    int *wfd)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(p[1]);
+		guardian_run(p[0], tr, ls, wait_s);
+	}
+	close(p[0]);
+	*wfd = p[1];
+	return pid;
+}
+
+static void guardian_done(pid_t pid, int wfd)
+{
+	if (pid <= 0)
+		return;
+	if (write(wfd, "done", 4) != 4) {
+		/* it will clean up on EOF: harmless, the rules are gone */
+	}
+	close(wfd);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+/* ---- the capture session -------------------------------------------------- */
+
+struct session {
+	struct config *cfg;
+	struct ruleset *rs;
+	struct aggregate *ag;
+	struct pcapng_writer *w;
+	struct obuf out;		/* live text */
+	struct render_opts ropts;
+	struct bpf_program bpf;
+	bool have_bpf;
+	uint64_t events, written, filtered, packets, lost_pending;
+	uint64_t first_ts, last_ts;
+	bool stop;			/* -c reached: finish the current packet */
+	uint64_t grace_deadline_ms;
+	int write_err;
+	/* packets matching the filter, remembered so later events of a packet
+	 * whose addresses NAT has changed are kept too */
+	uint64_t keep[4096];
+	char comment[8192];
+};
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static bool filter_keep(struct session *s, const struct trace_event *ev)
+{
+	struct pcap_pkthdr h = { .caplen = ev->caplen, .len = ev->len ? ev->len : ev->caplen };
+	size_t slot = (size_t)(ev->id * 0x9e3779b97f4a7c15ULL >> 52) & 4095;
+	uint64_t key = ev->id | (1ULL << 63);
+
+	if (!s->have_bpf)
+		return true;
+	if (s->keep[slot] == key)
+		return true;
+	if (!ev->payload || !pcap_offline_filter(&s->bpf, &h, ev->payload))
+		return false;
+	s->keep[slot] = key;
+	return true;
+}
+
+static int on_event(const struct trace_event *cev, void *arg)
+{
+	struct session *s = arg;
+	struct trace_event ev = *cev;
+	struct pcapng_packet pkt;
+	int isnew;
+
+	s->lost_pending += ev.dropcount;
+	ev.id = packet_id(ev.family, ev.payload, ev.caplen);
+	if (!filter_keep(s, &ev)) {
+		s->filtered++;
+		return 0;
+	}
+	if (!ev.rule_text.len)
+		ruleset_lookup(s->rs, &ev, &ev.rule_text);
+	isnew = s->ag ? aggregate_add(s->ag, &ev) : 0;
+	if (isnew) {
+		if (s->stop)
+			return 0; /* -c reached: a new packet is not wanted */
+		s->packets++;
+		if (s->cfg->count && s->packets >= s->cfg->count && !s->stop) {
+			/* Let the rest of this packet's path arrive. */
+			s->stop = true;
+			s->grace_deadline_ms = mono_ms() + 200;
+		}
+	}
+	s->events++;
+	if (!s->first_ts)
+		s->first_ts = ev.ts_ns;
+	s->last_ts = ev.ts_ns;
+	if (!s->cfg->quiet)
+		render_event(&s->out, &ev, &s->ropts, s->rs);
+	if (s->w) {
+		memset(&pkt, 0, sizeof(pkt));
+		pkt.ts_ns = ev.ts_ns;
+		pkt.data = ev.record;
+		pkt.caplen = ev.record_len;
+		pkt.len = ev.record_len;
+		pkt.comment_len = render_comment(&ev, s->comment, sizeof(s->comment));
+		pkt.comment = s->comment;
+		pkt.packet_id = ev.id;
+		pkt.has_packet_id = true;
+		pkt.flags = ev.direction;
+		pkt.dropcount = s->lost_pending;
+		pkt.has_dropcount = true;
+		s->lost_pending = 0;
+		int r = pcapng_writer_packet(s->w, &pkt);
+		if (r < 0) {
+			s->write_err = r;
+			return r;
+		}
+		s->written++;
+	}
+	return 0;
+}
+
+/* ---- snapshots ------------------------------------------------------------ */
+
+struct snapshot {
+	char **parts;
+	size_t nparts;
+	char *save[2];		/* -save text per family, for the change check */
+};
+
+static int take_snapshot(const struct config *cfg, struct trace_rules *tr, struct snapshot *sn,
+			 struct ruleset *rs)
+{
+	char err[256];
+
+	for (int i = 0; i < 2; i++) {
+		char *argv[] = { (char *)trace_rules_save_tool(fam_of[i], TRACE_BACKEND_LEGACY), NULL };
+		struct runcmd_result res;
+		int r;
+
+		if ((i == 0 && !cfg->v4) || (i == 1 && !cfg->v6))
+			continue;
+		r = runcmd(argv, tr->lockenv, 256u << 20, &res);
+		if (r < 0 || res.status != 0) {
+			errorf("%s: %s", argv[0], r < 0 ? strerror(-r) : res.err);
+			runcmd_result_free(&res);
+			return -1;
+		}
+		if (ruleset_add_save(rs, fam_of[i], res.out, res.outlen, err, sizeof(err)) < 0) {
+			errorf("%s output: %s", argv[0], err);
+			runcmd_result_free(&res);
+			return -1;
+		}
+		if (ruleset_snapshot_format(fam_of[i], "legacy", res.out, res.outlen, &sn->parts,
+					    &sn->nparts) < 0) {
+			runcmd_result_free(&res);
+			return -1;
+		}
+		sn->save[i] = res.out; /* kept for the end-of-run comparison */
+	}
+	if (ruleset_ifnames_format(&sn->parts, &sn->nparts) < 0)
+		return -1;
+	/* The ifnames part also serves live rendering of -v lines. */
+	for (size_t i = 0; i < sn->nparts; i++)
+		if (!strncmp(sn->parts[i], "nftrace-ifnames", 15))
+			ruleset_add_comment(rs, sn->parts[i], strlen(sn->parts[i]), err, sizeof(err));
+	return 0;
+}
+
+/* iptables-save output without what changes by itself: comment lines
+ * (dates) and chain counters. */
+static bool same_ruleset(const char *a, const char *b)
+{
+	while (*a || *b) {
+		const char *ea = strchrnul(a, '\n'), *eb = strchrnul(b, '\n');
+
+		if (*a == '#') {
+			a = *ea ? ea + 1 : ea;
+			continue;
+		}
+		if (*b == '#') {
+			b = *eb ? eb + 1 : eb;
+			continue;
+		}
+		size_t la = (size_t)(ea - a), lb = (size_t)(eb - b);
+		if (*a == ':' && *b == ':') {
+			const char *ca = memchr(a, '[', la), *cb = memchr(b, '[', lb);
+
+			if (ca)
+				la = (size_t)(ca - a);
+			if (cb)
+				lb = (size_t)(cb - b);
+		}
+		if (la != lb || memcmp(a, b, la))
+			return false;
+		a = *ea ? ea + 1 : ea;
+		b = *eb ? eb + 1 : eb;
+	}
+	return true;
+}
+
+static void check_ruleset_changed(const struct config *cfg, struct trace_rules *tr,
+				  struct snapshot *sn)
+{
+	for (int i = 0; i < 2; i++) {
+		char *argv[] = { (char *)trace_rules_save_tool(fam_of[i], TRACE_BACKEND_LEGACY), NULL };
+		struct runcmd_result res;
+
+		if (!sn->save[i] || ((i == 0 && !cfg->v4) || (i == 1 && !cfg->v6)))
+			continue;
+		if (runcmd(argv, tr->lockenv, 256u << 20, &res) < 0)
+			continue;
+		if (res.status == 0 && !same_ruleset(sn->save[i], res.out))
+			logf_("Warning: the %s ruleset changed during the capture; rule text and "
+			      "numbers may be stale (use -L to hold the lock)", i ? "IPv6" : "IPv4");
+		runcmd_result_free(&res);
+	}
+}
+
+/* ---- output file ---------------------------------------------------------- */
+
+static int open_output(const char *path, bool *gz)
+{
+	size_t n = strlen(path);
+	int fd;
+
+	*gz = n > 3 && !strcmp(path + n - 3, ".gz");
+	if (!strcmp(path, "-"))
+		return dup(1);
+	/* Never follow a symlink planted where the capture writes as root;
+	 * not world-readable: the packets may be sensitive. */
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0640);
+	if (fd < 0)
+		errorf("%s: %s", path, strerror(errno));
+	return fd;
+}
+
+static int start_writer(struct session *s, const char *path, const struct snapshot *sn)
+{
+	struct utsname u;
+	char os[256], appl[64];
+	const char **comments;
+	struct pcapng_section_info info = { 0 };
+	bool gz;
+	int fd, r;
+
+	fd = open_output(path, &gz);
+	if (fd < 0)
+		return -1;
+	uname(&u);
+	snprintf(os, sizeof(os), "%s %s", u.sysname, u.release);
+	snprintf(appl, sizeof(appl), "%s %s", PROG, PACKAGE_VERSION);
+	comments = calloc(sn->nparts + 1, sizeof(*comments));
+	if (!comments) {
+		close(fd);
+		return -1;
+	}
+	comments[0] = s->cfg->cmdline ? s->cfg->cmdline : PROG;
+	for (size_t i = 0; i < sn->nparts; i++)
+		comments[i + 1] = sn->parts[i];
+	info.userappl = appl;
+	info.os = os;
+	info.hardware = u.machine;
+	info.comments = comments;
+	info.ncomments = sn->nparts + 1;
+	info.if_name = "nflog:0";
+	info.if_description = "nftrace: netfilter TRACE events";
+	r = pcapng_writer_open(&s->w, fd, gz, &info);
+	free(comments);
+	if (r < 0) {
+		errorf("%s: %s", path, strerror(-r));
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- main loop ------------------------------------------------------------ */
+
+enum stop_reason { STOP_NONE, STOP_TIMEOUT, STOP_COUNT, STOP_SIGNAL, STOP_ERROR };
+
+static enum stop_reason capture_loop(struct session *s, struct source *src, int sigfd,
+				     int *signo)
+{
+	uint64_t deadline = s->cfg->timeout ? mono_ms() + (uint64_t)s->cfg->timeout * 1000 : 0;
+
+	for (;;) {
+		struct pollfd pfd[2] = { { source_fd(src), POLLIN, 0 }, { sigfd, POLLIN, 0 } };
+		uint64_t now = mono_ms();
+		int wait_ms = -1, r;
+
+		if (s->stop) {
+			if (now >= s->grace_deadline_ms)
+				return STOP_COUNT;
+			wait_ms = (int)(s->grace_deadline_ms - now);
+		} else if (deadline) {
+			if (now >= deadline)
+				return STOP_TIMEOUT;
+			wait_ms = (int)(deadline - now);
+		}
+		r = poll(pfd, 2, wait_ms);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			errorf("poll: %s", strerror(errno));
+			return STOP_ERROR;
+		}
+		if (pfd[1].revents & POLLIN) {
+			struct signalfd_siginfo si;
+
+			if (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+				*signo = (int)si.ssi_signo;
+				return STOP_SIGNAL;
+			}
+		}
+		if (pfd[0].revents & (POLLIN | POLLERR)) {
+			r = source_read(src, on_event, s);
+			if (s->w && pcapng_writer_flush(s->w) < 0 && !s->write_err)
+				s->write_err = -EIO;
+			obuf_flush(&s->out);
+			if (r < 0) {
+				if (s->write_err)
+					errorf("writing %s: %s", s->cfg->wfile, strerror(-s->write_err));
+				else
+					errorf("reading trace events: %s", strerror(-r));
+				return STOP_ERROR;
+			}
+		}
+	}
+}
+
+static int run_cleanup(const struct config *cfg)
+{
+	char lockpath[] = "/tmp/nftrace-lock.XXXXXX", err[512], *lockenv = NULL;
+	int lockfd, tmpfd, status = EXIT_OK;
+
+	lockfd = take_lock(cfg->wait);
+	if (lockfd < 0)
+		return lockfd == -EWOULDBLOCK ? EXIT_LOCK : EXIT_FAIL;
+	tmpfd = mkstemp(lockpath);
+	if (tmpfd < 0 || asprintf(&lockenv, "XTABLES_LOCKFILE=%s", lockpath) < 0) {
+		errorf("private lock file: %s", strerror(errno));
+		xtlock_release(lockfd);
+		return EXIT_FAIL;
+	}
+	close(tmpfd);
+	/* Every table of both families: a killed run may have used either. */
+	for (int i = 0; i < 2; i++) {
+		int r;
+
+		r = trace_rules_cleanup(fam_of[i], TRACE_BACKEND_LEGACY, lockenv, rules_log, NULL,
+					err, sizeof(err));
+		if (r < 0) {
+			errorf("%s", err);
+			status = EXIT_FAIL;
+		} else {
+			logf_("Removed %d nftrace rule(s) from %s", r,
+			      trace_rules_save_tool(fam_of[i], TRACE_BACKEND_LEGACY));
+		}
+	}
+	unlink(lockpath);
+	free(lockenv);
+	xtlock_release(lockfd);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct config cfg = { 0 };
+	struct session s = { 0 };
+	struct trace_rules tr = { 0 };
+	struct logger_state ls = { 0 };
+	struct snapshot sn = { 0 };
+	struct source *src = NULL;
+	struct source_nflog_config ncfg = { 0 };
+	char err[1024], lockpath[] = "/tmp/nftrace-lock.XXXXXX";
+	int status = EXIT_OK, lockfd = -1, sigfd = -1, gfd = -1, signo = 0, r;
+	bool lockfile_made = false, cleanup_argv_given;
+	pid_t gpid = -1;
+	sigset_t mask;
+	enum stop_reason why;
+
+	if (parse_args(argc, argv, &cfg) < 0) {
+		fprintf(stderr, "Try '%s --help' for more information.\n", PROG);
+		return EXIT_USAGE;
+	}
+	/* stdout may be the pcapng stream: a closed reader must end us cleanly
+	 * (rules removed), not kill us with SIGPIPE. */
+	signal(SIGPIPE, SIG_IGN);
+	if (cfg.netns && enter_netns(cfg.netns) < 0)
+		return EXIT_FAIL;
+	cleanup_argv_given = cfg.cleanup;
+	if (cleanup_argv_given)
+		return run_cleanup(&cfg);
+
+	s.cfg = &cfg;
+	s.ropts.verbose = cfg.verbose;
+	/* Live text goes to stdout, or stderr when stdout carries the pcapng. */
+	int textfd = (cfg.wfile && !strcmp(cfg.wfile, "-")) ? 2 : 1;
+	if (obuf_init(&s.out, textfd, 1u << 16) < 0)
+		return EXIT_FAIL;
+	s.out.line_buffered = isatty(textfd);
+	s.ropts.color = isatty(textfd);
+	s.rs = ruleset_new();
+	s.ag = aggregate_new(AGGREGATE_DEFAULT_MAX, cfg.verbose);
+	if (!s.rs || !s.ag) {
+		errorf("out of memory");
+		return EXIT_FAIL;
+	}
+	if (cfg.filter) {
+		pcap_t *dead = pcap_open_dead(DLT_RAW, 65535);
+
+		if (!dead || pcap_compile(dead, &s.bpf, cfg.filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+			errorf("filter '%s': %s", cfg.filter, dead ? pcap_geterr(dead) : "no memory");
+			return EXIT_USAGE;
+		}
+		pcap_close(dead);
+		s.have_bpf = true;
+	}
+
+	/* Signals are read from a signalfd in the loop; blocked from here on so
+	 * a Ctrl-C cannot cut a rule change in half. */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	sigfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	if (sigfd < 0) {
+		errorf("signalfd: %s", strerror(errno));
+		return EXIT_FAIL;
+	}
+
+	if (check_logger(&cfg, &ls) < 0)
+		return EXIT_FAIL;
+
+	ncfg.group = 0;
+	ncfg.rcvbuf = cfg.rcvbuf;
+	r = source_nflog_open(&src, &ncfg, err, sizeof(err));
+	if (r < 0) {
+		errorf("%s", err);
+		status = EXIT_FAIL;
+		goto out_logger;
+	}
+
+	/* Plan the rules. */
+	for (int i = 0; i < 2; i++) {
+		if ((i == 0 && !cfg.v4) || (i == 1 && !cfg.v6))
+			continue;
+		if ((cfg.pre && trace_rules_add(&tr, fam_of[i], TRACE_BACKEND_LEGACY, "PREROUTING",
+						cfg.pre, (unsigned long)getpid(), cfg.limit) < 0) ||
+		    (cfg.out && trace_rules_add(&tr, fam_of[i], TRACE_BACKEND_LEGACY, "OUTPUT",
+						cfg.out, (unsigned long)getpid(), cfg.limit) < 0)) {
+			errorf("out of memory");
+			status = EXIT_FAIL;
+			goto out_source;
+		}
+	}
+	if (!cfg.pre && !cfg.out)
+		logf_("Assuming TRACE rule(s) handled separately");
+	{
+		int tfd = mkstemp(lockpath);
+
+		if (tfd < 0 || trace_rules_set_lockfile(&tr, lockpath) < 0) {
+			errorf("private lock file %s: %s", lockpath, strerror(errno));
+			status = EXIT_FAIL;
+			goto out_source;
+		}
+		close(tfd);
+		lockfile_made = true;
+	}
+
+	if (tr.n || ls.changed[0] || ls.changed[1]) {
+		gpid = guardian_start(&tr, &ls, cfg.wait, &gfd);
+		if (gpid < 0) {
+			errorf("cannot start the guardian process: %s", strerror(errno));
+			status = EXIT_FAIL;
+			goto out_source;
+		}
+	}
+
+	lockfd = take_lock(cfg.wait);
+	if (lockfd < 0) {
+		status = lockfd == -EWOULDBLOCK ? EXIT_LOCK : EXIT_FAIL;
+		goto out_guardian;
+	}
+	r = trace_rules_install(&tr, rules_log, NULL, err, sizeof(err));
+	if (r < 0) {
+		errorf("%s", err);
+		status = r == -EINVAL ? EXIT_USAGE : EXIT_FAIL;
+		goto out_unlock;
+	}
+	if (take_snapshot(&cfg, &tr, &sn, s.rs) < 0) {
+		status = EXIT_FAIL;
+		goto out_rules;
+	}
+	if (cfg.hold_lock)
+		logf_("Holding the xtables lock %s: firewall managers (kube-proxy, calico, "
+		      "firewalld) cannot change rules until the capture ends", xtlock_path());
+	else {
+		xtlock_release(lockfd);
+		lockfd = -1;
+	}
+
+	if (cfg.wfile && start_writer(&s, cfg.wfile, &sn) < 0) {
+		status = EXIT_FAIL;
+		goto out_rules;
+	}
+
+	why = capture_loop(&s, src, sigfd, &signo);
+	if (why == STOP_ERROR)
+		status = EXIT_FAIL;
+	if (why == STOP_SIGNAL)
+		logf_("Got %s, stopping", strsignal(signo));
+
+out_rules:
+	if (lockfd < 0) {
+		lockfd = take_lock(cfg.wait);
+		if (lockfd < 0)
+			errorf("removing the rules without the lock");
+	}
+	if (!cfg.hold_lock && status == EXIT_OK)
+		check_ruleset_changed(&cfg, &tr, &sn);
+	if (trace_rules_remove(&tr, rules_log, NULL, err, sizeof(err)) < 0) {
+		errorf("%s", err);
+		status = EXIT_FAIL;
+	}
+out_unlock:
+	xtlock_release(lockfd);
+out_guardian:
+	restore_logger(&ls);
+	/* Rules gone and logger restored: the guardian has nothing left to do. */
+	guardian_done(gpid, gfd);
+out_source:
+	if (src) {
+		struct source_stats st;
+
+		/* What arrived while the rules were being removed still counts. */
+		if (status == EXIT_OK || s.w)
+			source_read(src, on_event, &s);
+		src->ops->stats(src, &st);
+		if (s.w) {
+			struct pcapng_stats ps = {
+				.ts_ns = s.last_ts, .start_ns = s.first_ts, .end_ns = s.last_ts,
+				.ifrecv = st.events + st.lost, .ifdrop = st.lost, .usrdeliv = s.written,
+			};
+			struct timespec now;
+
+			clock_gettime(CLOCK_REALTIME, &now);
+			ps.ts_ns = ps.end_ns = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+			if (!ps.start_ns)
+				ps.start_ns = ps.end_ns;
+			if (pcapng_writer_stats(s.w, &ps) < 0 || pcapng_writer_close(s.w) < 0) {
+				errorf("writing %s: %s", cfg.wfile, strerror(errno ? errno : EIO));
+				status = EXIT_FAIL;
+			}
+			s.w = NULL;
+		}
+		if (!cfg.quiet && s.events + s.filtered > 0)
+			render_aggregate(&s.out, s.ag);
+		obuf_flush(&s.out);
+		logf_("%llu events of %llu packets captured, %llu lost by the kernel%s",
+		      (unsigned long long)s.events, (unsigned long long)s.packets,
+		      (unsigned long long)st.lost, st.overruns ? " (receive buffer overrun)" : "");
+		src->ops->close(src);
+	}
+out_logger:
+	restore_logger(&ls);
+	if (lockfile_made)
+		unlink(lockpath);
+	if (s.have_bpf)
+		pcap_freecode(&s.bpf);
+	for (size_t i = 0; i < sn.nparts; i++)
+		free(sn.parts[i]);
+	free(sn.parts);
+	free(sn.save[0]);
+	free(sn.save[1]);
+	trace_rules_free(&tr);
+	rulespec_free(cfg.pre);
+	rulespec_free(cfg.out);
+	free(cfg.filter);
+	free(cfg.cmdline);
+	ruleset_free(s.rs);
+	aggregate_free(s.ag);
+	obuf_free(&s.out);
+	if (sigfd >= 0)
+		close(sigfd);
+	return status;
+}

@@ -21,6 +21,9 @@ static void child(char *const argv[], const char *env_extra, int outfd, int errf
 	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(outfd, 1) < 0 ||
 	    dup2(errfd, 2) < 0)
 		goto fail;
+	/* A Ctrl-C meant for the capture must not kill an iptables that is
+	 * removing its rules: run tools in a process group of their own. */
+	setpgid(0, 0);
 	/* The capture blocks some signals; a tool must start with defaults. */
 	sigset_t none;
 	sigemptyset(&none);

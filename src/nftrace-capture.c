@@ -857,7 +857,7 @@ int main(int argc, char **argv)
 	struct source_nflog_config ncfg = { 0 };
 	char err[1024], lockpath[] = "/tmp/nftrace-lock.XXXXXX";
 	int status = EXIT_OK, lockfd = -1, sigfd = -1, gfd = -1, signo = 0, r;
-	bool lockfile_made = false, cleanup_argv_given;
+	bool lockfile_made = false, cleanup_argv_given, captured = false;
 	pid_t gpid = -1;
 	sigset_t mask;
 	enum stop_reason why;
@@ -901,7 +901,12 @@ int main(int argc, char **argv)
 	}
 
 	/* Signals are read from a signalfd in the loop; blocked from here on so
-	 * a Ctrl-C cannot cut a rule change in half. */
+	 * a Ctrl-C cannot cut a rule change in half.  A shell starts background
+	 * jobs with SIGINT ignored, and an ignored signal never reaches a
+	 * signalfd: take the defaults back (SIGHUP stays ignored under nohup). */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
@@ -990,6 +995,7 @@ int main(int argc, char **argv)
 		goto out_rules;
 	}
 
+	captured = true;
 	why = capture_loop(&s, src, sigfd, &signo);
 	if (why == STOP_ERROR)
 		status = EXIT_FAIL;
@@ -1042,9 +1048,11 @@ out_source:
 		if (!cfg.quiet && s.events + s.filtered > 0)
 			render_aggregate(&s.out, s.ag);
 		obuf_flush(&s.out);
-		logf_("%llu events of %llu packets captured, %llu lost by the kernel%s",
-		      (unsigned long long)s.events, (unsigned long long)s.packets,
-		      (unsigned long long)st.lost, st.overruns ? " (receive buffer overrun)" : "");
+		if (captured)
+			logf_("%llu events of %llu packets captured, %llu lost by the kernel%s",
+			      (unsigned long long)s.events, (unsigned long long)s.packets,
+			      (unsigned long long)st.lost,
+			      st.overruns ? " (receive buffer overrun)" : "");
 		src->ops->close(src);
 	}
 out_logger:

@@ -220,7 +220,7 @@ int source_nflog_open(struct source **sp, const struct source_nflog_config *cfg,
 	sn->gh = nflog_bind_group(sn->h, cfg->group);
 	if (!sn->gh) {
 		ret = errno ? -errno : -EIO;
-		if (ret == -EBUSY)
+		if (ret == -EBUSY || ret == -EPERM)
 			snprintf(err, errlen, "nflog group %u is already bound by another "
 				 "process (tcpdump -i nflog:%u, ulogd?)", cfg->group, cfg->group);
 		else

@@ -1,2 +1,115 @@
 #!/bin/bash
-echo 1..0
+# Every way a capture can end leaves the ruleset as it found it: timeout,
+# -c, SIGINT (twice), SIGTERM, SIGHUP, SIGKILL (the guardian cleans up),
+# a rule iptables rejects, a busy lock; plus -L holding the lock and
+# --cleanup removing what a killed run left.
+. "$(dirname "$0")/lib.sh"
+need_root
+need_tool ip iptables-legacy iptables-legacy-save python3 flock
+plan 20
+
+NS=nftX$$
+netns_add "$NS" || { not_ok "netns"; finish; exit 1; }
+ip netns exec "$NS" iptables-legacy -t raw -A PREROUTING -p icmp -j ACCEPT
+ip netns exec "$NS" iptables-legacy -A INPUT -m comment --comment "keep me" -j ACCEPT
+ip netns exec "$NS" ip6tables-legacy -A INPUT -p ipv6-icmp -j ACCEPT
+# Legacy tables come into being in a namespace when first used and cannot
+# be unloaded again: the raw tables a capture uses exist (empty) from the
+# start here, so "before" and "after" compare rules, not table existence.
+ip netns exec "$NS" iptables-legacy -t raw -S >/dev/null
+ip netns exec "$NS" ip6tables-legacy -t raw -S >/dev/null
+before=$(saved_rules "$NS")
+logger_before=$(ip netns exec "$NS" cat /proc/sys/net/netfilter/nf_log/2)
+
+cap() { exec "$NFTRACE_CAPTURE" --netns "$NS" --set-logger -4 -6 -p '-p icmp' -o '-p icmp' "$@"; }
+
+# start_cap LOG ARGS...: a capture in the background, waited for until its
+# rules are in.
+start_cap() {
+	local log=$1; shift
+	(cap "$@") >/dev/null 2>"$log" &
+	CAP=$!
+	bg_pid $CAP
+	wait_for "$log" 'Adding rule: .*OUTPUT' || diag "capture did not start: $(cat "$log")"
+	sleep 0.2
+}
+
+has_ours() { saved_rules "$NS" | grep -q nftrace:; }
+
+start_cap "$T_TMP/a.log" -t 1
+check "timeout: rules present while running" has_ours
+wait $CAP; rc=$?
+is "timeout: exit 0" "$rc" 0
+is "timeout: ruleset restored" "$(saved_rules "$NS")" "$before"
+
+start_cap "$T_TMP/b.log" -t 20 -c 1
+ip netns exec "$NS" ping -c 1 -W 1 127.0.0.1 >/dev/null
+wait $CAP; rc=$?
+is "-c 1: exit 0 and ruleset restored" "$rc $(saved_rules "$NS")" "0 $before"
+
+for sig in INT TERM HUP; do
+	start_cap "$T_TMP/$sig.log" -t 20
+	kill -$sig $CAP
+	wait $CAP; rc=$?
+	is "SIG$sig: exit 0 and ruleset restored" "$rc $(saved_rules "$NS")" "0 $before"
+done
+
+# A second Ctrl-C while the rules are being removed must not leave any.
+start_cap "$T_TMP/int2.log" -t 20
+kill -INT $CAP; kill -INT $CAP; sleep 0.05; kill -INT $CAP 2>/dev/null
+wait $CAP
+is "SIGINT three times: ruleset restored" "$(saved_rules "$NS")" "$before"
+
+start_cap "$T_TMP/kill.log" -t 20 -w "$T_TMP/killed.pcapng"
+ip netns exec "$NS" ping -c 2 -i 0.2 127.0.0.1 >/dev/null
+sleep 0.3
+kill -KILL $CAP
+wait $CAP 2>/dev/null
+sleep 1
+is "SIGKILL: the guardian restored the ruleset within a second" "$(saved_rules "$NS")" "$before"
+is "SIGKILL: the guardian restored the logger" \
+	"$(ip netns exec "$NS" cat /proc/sys/net/netfilter/nf_log/2)" "$logger_before"
+if command -v tcpdump >/dev/null; then
+	n=$(tcpdump -nr "$T_TMP/killed.pcapng" 2>/dev/null | wc -l)
+	check "SIGKILL: the file written so far is readable ($n packets)" test "$n" -gt 0
+else
+	skip "SIGKILL: file readable" "no tcpdump"
+fi
+
+(cap -t 5 -p '-p icmp --no-such-option') >"$T_TMP/rej.out" 2>"$T_TMP/rej.log"
+rc=$?
+is "rejected rule: exit 2" "$rc" 2
+like "rejected rule: iptables' message is shown" "$(tr '\n' ' ' <"$T_TMP/rej.log")" 'no-such-option|unknown option'
+is "rejected rule: nothing left installed" "$(saved_rules "$NS")" "$before"
+
+(cap -t 5 -p '-p icmp -j ACCEPT') >/dev/null 2>"$T_TMP/own.log"
+rc=$?
+like "RULE with its own -j: usage error" "$rc $(tr '\n' ' ' <"$T_TMP/own.log")" "^2 .*'-j'"
+
+# The lock: held by someone else -> exit 4, naming the file.
+flock "$XTABLES_LOCKFILE" sleep 3 &
+bg_pid $!
+sleep 0.2
+(cap -t 1 -W 1) >/dev/null 2>"$T_TMP/lock.log"
+rc=$?
+like "busy lock: exit 4 naming the lock file" "$rc $(tr '\n' ' ' <"$T_TMP/lock.log")" "^4 .*$XTABLES_LOCKFILE"
+wait $!
+is "busy lock: nothing installed" "$(saved_rules "$NS")" "$before"
+
+# -L: iptables -w 1 fails while the capture runs, succeeds after.
+start_cap "$T_TMP/L.log" -t 3 -L
+ip netns exec "$NS" iptables-legacy -w 1 -L INPUT -n >/dev/null 2>&1
+during=$?
+wait $CAP
+ip netns exec "$NS" iptables-legacy -w 1 -L INPUT -n >/dev/null 2>&1
+after=$?
+is "-L: a concurrent iptables -w 1 fails during the capture and works after" "$during $after" "4 0"
+
+# --cleanup: rules of a run killed together with its guardian.
+ip netns exec "$NS" iptables-legacy -t raw -I OUTPUT -p icmp -m comment --comment nftrace:99999 -j TRACE
+ip netns exec "$NS" ip6tables-legacy -t raw -I PREROUTING -m comment --comment nftrace:99999 -j TRACE
+"$NFTRACE_CAPTURE" --netns "$NS" --cleanup >/dev/null 2>"$T_TMP/clean.log"
+rc=$?
+is "--cleanup: exit 0, both families cleaned" "$rc $(saved_rules "$NS")" "0 $before"
+
+finish

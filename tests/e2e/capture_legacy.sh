@@ -1,2 +1,84 @@
 #!/bin/bash
-echo 1..0
+# The README scenario, for real: iptables-legacy rules in a throw-away
+# namespace lab, a DNS answer marked in raw PREROUTING and dropped in
+# filter INPUT; nftrace-capture must show every rule it passed, with the
+# rule text, one packet ID along the path (also through DNAT), and write a
+# pcapng file that tcpdump, tshark and nftrace-read agree on.
+. "$(dirname "$0")/lib.sh"
+need_root
+need_tool ip iptables-legacy iptables-legacy-save tcpdump tshark python3
+plan 18
+
+lab_setup || { not_ok "lab setup"; finish; exit 1; }
+lab_firewall
+before=$(saved_rules "$LAB_C")
+
+"$NFTRACE_CAPTURE" --netns "$LAB_C" --set-logger -p "-s $LAB_SRV" -w "$T_TMP/t.pcapng" \
+	-t 10 -c 1 >"$T_TMP/live.txt" 2>"$T_TMP/log.txt" &
+cap=$!
+bg_pid $cap
+wait_for "$T_TMP/log.txt" 'Adding rule' || diag "no 'Adding rule' line"
+sleep 0.3
+ip netns exec "$LAB_C" python3 "$NFTRACE_SRCDIR/tests/e2e/dnsq.py" $LAB_SRV example.com 0.5 31439 37784
+wait $cap
+rc=$?
+is "capture exits 0 after -c 1" "$rc" 0
+
+events=$(grep ' TRACE: ' "$T_TMP/live.txt")
+is "the event lines of the dropped answer" "$(printf '%s\n' "$events" | cut -d' ' -f2-)" \
+'TRACE: raw:PREROUTING:rule:2  "-A PREROUTING -s 192.0.2.53/32 -p udp -m udp --sport 53 -j MARK --set-xmark 0xef/0xffffffff"
+TRACE: raw:PREROUTING:policy:3  "-P PREROUTING ACCEPT"
+TRACE: filter:INPUT:rule:1  "-A INPUT -m mark --mark 0xef -j DROP"'
+ids=$(printf '%s\n' "$events" | cut -d' ' -f1 | sort -u)
+like "one 12-hex-digit packet ID along the whole path" "$(printf '%s\n' "$ids" | wc -l) $ids" '^1 [0-9a-f]{12}$'
+
+agg=$(sed -n '/^Aggregated packets:$/,$p' "$T_TMP/live.txt" | sed -n 2p)
+tcpd=$(tcpdump -nr "$T_TMP/t.pcapng" 2>/dev/null | head -1 | cut -d' ' -f2-)
+is "aggregated line is the ID and tcpdump -nr's summary" "$agg" "$ids $tcpd"
+like "the summary is the DNS answer" "$tcpd" '^IP 192\.0\.2\.53\.53 > 192\.0\.2\.2\.37784: 31439\*? 1/0/0 A 192\.0\.2\.80 \([0-9]+\)$'
+
+log=$(cat "$T_TMP/log.txt")
+like "log: Adding rule with the nftrace tag" "$log" \
+	"^[0-9]{4}/[0-9]{2}/[0-9]{2} [0-9:]{8} Adding rule: -t raw -I PREROUTING -s 192\.0\.2\.53 -m comment --comment nftrace:$cap -j TRACE$"
+like "log: Removing rule" "$log" "Removing rule: -t raw -D PREROUTING -s 192\.0\.2\.53 -m comment --comment nftrace:$cap -j TRACE"
+is "ruleset before and after identical" "$(saved_rules "$LAB_C")" "$before"
+
+read_out=$("$NFTRACE_READ" "$T_TMP/t.pcapng" 2>&1)
+is "nftrace-read reproduces the live output" "$read_out" "$(cat "$T_TMP/live.txt")"
+
+tsh=$(tshark -r "$T_TMP/t.pcapng" -T fields -E separator='|' -e frame.comment -e frame.packet_id \
+	-e nflog.prefix -e frame.packet_flags_direction 2>/dev/null)
+is "tshark: comment = prefix and rule text" "$(printf '%s\n' "$tsh" | cut -d'|' -f1)" \
+'TRACE: raw:PREROUTING:rule:2  "-A PREROUTING -s 192.0.2.53/32 -p udp -m udp --sport 53 -j MARK --set-xmark 0xef/0xffffffff"
+TRACE: raw:PREROUTING:policy:3  "-P PREROUTING ACCEPT"
+TRACE: filter:INPUT:rule:1  "-A INPUT -m mark --mark 0xef -j DROP"'
+is "tshark: packet id = our ID" "$(printf '%s\n' "$tsh" | cut -d'|' -f2 | sort -u)" "$((16#$ids))"
+is "tshark: NFLOG prefixes as the kernel wrote them" "$(printf '%s\n' "$tsh" | cut -d'|' -f3)" \
+'TRACE: raw:PREROUTING:rule:2 
+TRACE: raw:PREROUTING:policy:3 
+TRACE: filter:INPUT:rule:1 '
+is "tshark: direction inbound" "$(printf '%s\n' "$tsh" | cut -d'|' -f4 | sort -u)" "0x00000001"
+shb=$(tshark -r "$T_TMP/t.pcapng" -T fields -e frame.number -c 1 2>&1; capinfos "$T_TMP/t.pcapng" 2>/dev/null)
+like "SHB names the application and holds the ruleset snapshot" "$shb" 'nftrace-capture [0-9.]+'
+
+# DNAT: the query to 192.0.2.99 is rewritten to the server in nat OUTPUT;
+# its events before and after the rewrite must share one ID.
+ip netns exec "$LAB_C" iptables-legacy -t nat -A OUTPUT -d 192.0.2.99 -p udp --dport 53 \
+	-j DNAT --to-destination $LAB_SRV
+before=$(saved_rules "$LAB_C")
+"$NFTRACE_CAPTURE" --netns "$LAB_C" --set-logger -o "-d 192.0.2.99 -p udp" -w "$T_TMP/dnat.pcapng" \
+	-t 10 -c 1 >"$T_TMP/dnat.txt" 2>"$T_TMP/dnat.log" &
+cap=$!
+bg_pid $cap
+wait_for "$T_TMP/dnat.log" 'Adding rule'
+sleep 0.3
+ip netns exec "$LAB_C" python3 "$NFTRACE_SRCDIR/tests/e2e/dnsq.py" $LAB_SRV example.com 0.5 4242 40000 192.0.2.99
+wait $cap
+ev=$(grep ' TRACE: ' "$T_TMP/dnat.txt")
+like "DNAT: the path passes nat OUTPUT and POSTROUTING" "$ev" 'nat:OUTPUT:rule:1.*DNAT'
+is "DNAT: one ID before and after the rewrite" "$(printf '%s\n' "$ev" | cut -d' ' -f1 | sort -u | wc -l)" 1
+dsts=$(tcpdump -nr "$T_TMP/dnat.pcapng" 2>/dev/null | awk '{print $5}' | sort -u | tr '\n' ' ')
+is "DNAT: tcpdump sees both destinations in the file" "$dsts" "192.0.2.53.53: 192.0.2.99.53: "
+is "DNAT: ruleset before and after identical" "$(saved_rules "$LAB_C")" "$before"
+
+finish

@@ -1,2 +1,34 @@
 #!/bin/bash
-echo 1..0
+# Our files in the tools people already use: libpcap/tcpdump read them,
+# tshark shows comments, packet IDs, drop counts and NFLOG prefixes, gzip
+# files read through zcat and tshark, and nftrace-read reads tcpdump's
+# classic pcap and gzip and standard input.
+. "$(dirname "$0")/lib.sh"
+S=$NFTRACE_SRCDIR/samples
+need_tool tcpdump tshark gzip
+[ -f "$S/dns-drop.pcapng" ] || skip_all "no samples"
+plan 9
+
+f=$S/dns-drop.pcapng
+events=$("$NFTRACE_READ" --no-aggregate "$f" | grep -c ' TRACE: ')
+n=$(tcpdump -nr "$f" 2>/dev/null | wc -l)
+is "tcpdump -r reads every event" "$n" "$events"
+tcpdump -nr "$f" >/dev/null 2>"$T_TMP/err"
+is "tcpdump -r: no error" "$(cat "$T_TMP/err" | grep -v '^reading from')" ""
+
+c=$(tshark -r "$f" -T fields -e frame.comment 2>/dev/null | grep -c '^TRACE: .*  ".*"$')
+check "tshark shows a comment with the rule text on rule events ($c)" test "$c" -ge 1
+pid=$(tshark -r "$f" -T fields -e frame.packet_id 2>/dev/null | sort -u)
+ours=$("$NFTRACE_READ" --no-aggregate "$f" | cut -d' ' -f1 | sort -u)
+is "tshark frame.packet_id = nftrace-read's ID" "$pid" "$((16#$ours))"
+
+gzip -c "$f" >"$T_TMP/t.pcapng.gz"
+is "nftrace-read reads gzip transparently" "$("$NFTRACE_READ" "$T_TMP/t.pcapng.gz")" "$("$NFTRACE_READ" "$f")"
+is "nftrace-read reads standard input" "$("$NFTRACE_READ" - <"$f")" "$("$NFTRACE_READ" "$f")"
+is "zcat | tcpdump -r - reads the gzip file" "$(zcat "$T_TMP/t.pcapng.gz" | tcpdump -nr - 2>/dev/null | wc -l)" "$n"
+is "tshark reads the gzip file" "$(tshark -r "$T_TMP/t.pcapng.gz" 2>/dev/null | wc -l)" "$n"
+
+p=$S/dns-drop-nflog.pcap
+like "nftrace-read reads tcpdump's classic pcap" "$("$NFTRACE_READ" --no-aggregate "$p")" \
+	'^[0-9a-f]{12} TRACE: raw:PREROUTING:rule:'
+finish

@@ -1,1 +1,340 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * rulespec.c - RULE text -> argv, and the check that it holds match
+ * options only.
+ *
+ * Splitting follows the token rules of POSIX.1-2017 XCU 2.2 (quoting) and
+ * 2.3 (token recognition) for words only: blanks and newlines separate,
+ * operators (; | & < > ( )), '#', '$', '`', '~' and globs are ordinary
+ * characters, nothing is expanded.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rulespec.h"
+
+#define RULESPEC_MAX (1u << 20) /* longer RULE text is refused */
+#define SHOW_MAX 60
+
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+void rulespec_free(char **argv)
+{
+	char **a;
+
+	if (!argv)
+		return;
+	for (a = argv; *a; a++)
+		free(*a);
+	free(argv);
+}
+
+static bool is_sep(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n';
+}
+
+/* Append word (len bytes at w) to the NULL-terminated *argv of *n words. */
+static int push_word(char ***argv, size_t *n, const char *w, size_t len)
+{
+	char **a = realloc(*argv, (*n + 2) * sizeof(*a));
+	char *s;
+
+	if (!a)
+		return -ENOMEM;
+	*argv = a;
+	s = malloc(len + 1);
+	if (!s)
+		return -ENOMEM;
+	memcpy(s, w, len);
+	s[len] = '\0';
+	a[(*n)++] = s;
+	a[*n] = NULL;
+	return 0;
+}
+
+int rulespec_split(const char *text, char ***argv, char *err, size_t errlen)
+{
+	size_t len, i = 0, n = 0, wl = 0;
+	char **out = NULL, *word;
+	bool in_word = false;
+	int ret = 0;
+
+	if (!text || !argv) {
+		seterr(err, errlen, "no RULE text");
+		return -EINVAL;
+	}
+	len = strlen(text);
+	if (len > RULESPEC_MAX) {
+		seterr(err, errlen, "RULE text longer than %u bytes", RULESPEC_MAX);
+		return -EINVAL;
+	}
+	/* A word is never longer than the text it comes from. */
+	word = malloc(len + 1);
+	out = calloc(1, sizeof(*out));
+	if (!word || !out) {
+		ret = -ENOMEM;
+		goto out;
+	}
+
+	while (i < len) {
+		char c = text[i];
+
+		if (is_sep(c)) {
+			if (in_word) {
+				ret = push_word(&out, &n, word, wl);
+				if (ret < 0)
+					goto out;
+				in_word = false;
+				wl = 0;
+			}
+			i++;
+		} else if (c == '\'') {
+			/* XCU 2.2.2: everything up to the next ' is literal. */
+			const char *close = memchr(text + i + 1, '\'', len - i - 1);
+			size_t k;
+
+			if (!close) {
+				seterr(err, errlen,
+				       "RULE: unterminated single quote at offset %zu", i);
+				ret = -EINVAL;
+				goto out;
+			}
+			k = (size_t)(close - (text + i + 1));
+			memcpy(word + wl, text + i + 1, k);
+			wl += k;
+			in_word = true;
+			i += k + 2;
+		} else if (c == '"') {
+			/* XCU 2.2.3: backslash keeps its meaning only before
+			 * $ ` " \ and newline; we expand nothing. */
+			size_t open = i++;
+
+			in_word = true;
+			for (;;) {
+				if (i >= len) {
+					seterr(err, errlen,
+					       "RULE: unterminated double quote at offset %zu",
+					       open);
+					ret = -EINVAL;
+					goto out;
+				}
+				c = text[i];
+				if (c == '"') {
+					i++;
+					break;
+				}
+				if (c == '\\' && i + 1 < len &&
+				    strchr("$`\"\\\n", text[i + 1])) {
+					if (text[i + 1] != '\n')
+						word[wl++] = text[i + 1];
+					i += 2;
+					continue;
+				}
+				word[wl++] = c;
+				i++;
+			}
+		} else if (c == '\\') {
+			/* XCU 2.2.1: escapes the next character; a
+			 * backslash-newline is removed entirely. */
+			if (i + 1 >= len) {
+				seterr(err, errlen,
+				       "RULE: trailing backslash at offset %zu", i);
+				ret = -EINVAL;
+				goto out;
+			}
+			if (text[i + 1] != '\n') {
+				word[wl++] = text[i + 1];
+				in_word = true;
+			}
+			i += 2;
+		} else {
+			word[wl++] = c;
+			in_word = true;
+			i++;
+		}
+	}
+	if (in_word)
+		ret = push_word(&out, &n, word, wl);
+out:
+	free(word);
+	if (ret < 0) {
+		rulespec_free(out);
+		return ret;
+	}
+	*argv = out;
+	return (int)n;
+}
+
+/* ---- the check ------------------------------------------------------ */
+
+/*
+ * Options the tool owns: commands, the table and the target.  Exact
+ * words only: getopt_long would also take an abbreviation such as
+ * "--jum", but abbreviations collide with match options ("-m policy
+ * --pol"), and iptables itself refuses a second -j or command.
+ */
+static const struct owned {
+	char short_opt;
+	const char *long_opt;
+} owned[] = {
+	{ 'j', "--jump" },	 { 'g', "--goto" },	   { 't', "--table" },
+	{ 'A', "--append" },	 { 'I', "--insert" },	   { 'D', "--delete" },
+	{ 'R', "--replace" },	 { 'N', "--new-chain" },   { 'X', "--delete-chain" },
+	{ 'F', "--flush" },	 { 'Z', "--zero" },	   { 'P', "--policy" },
+	{ 'L', "--list" },	 { 'S', "--list-rules" },  { 'E', "--rename-chain" },
+	/* Also commands: iptables would check, print or exit without
+	 * inserting the TRACE rule. */
+	{ 'C', "--check" },	 { 'V', "--version" },	   { 'h', "--help" },
+};
+
+/*
+ * iptables' short options (xshared.h IPT_OPTSTRING, iptables 1.8): which
+ * take an argument.  In a word "-vpudp" getopt reads -v, then -p with
+ * the argument "udp"; in "-vj" it reads -v and -j.
+ */
+static const char short_flags[] = "46bfnvx";	    /* no argument */
+static const char short_optarg[] = "FLSXZhwW";	    /* optional, attached only */
+static const char short_arg[] = "ACDEIMNPRcdgijmopst"; /* required */
+
+/*
+ * Options whose value is the next word, so that a value such as
+ * "-m comment --comment -j" is not taken for an option.  The built-in
+ * ones and the free-text values of common matches; an option missing
+ * here only makes the check stricter, never looser.
+ */
+static const struct value_opt {
+	const char *name;
+	int nvalues;
+} value_opts[] = {
+	{ "--protocol", 1 },	 { "--source", 1 },	   { "--src", 1 },
+	{ "--destination", 1 },	 { "--dst", 1 },	   { "--in-interface", 1 },
+	{ "--out-interface", 1 }, { "--match", 1 },	   { "--modprobe", 1 },
+	{ "--set-counters", 2 }, { "--comment", 1 },	   { "--string", 1 },
+	{ "--hex-string", 1 },	 { "--algo", 1 },	   { "--from", 1 },
+	{ "--to", 1 },		 { "--name", 1 },	   { "--hashlimit-name", 1 },
+	{ "--physdev-in", 1 },	 { "--physdev-out", 1 },   { "--u32", 1 },
+	{ "--bytecode", 1 },	 { "--uid-owner", 1 },	   { "--gid-owner", 1 },
+	{ "--match-set", 2 },
+};
+
+static void show_word(char buf[SHOW_MAX + 4], const char *w)
+{
+	size_t i;
+
+	for (i = 0; w[i] && i < SHOW_MAX; i++)
+		buf[i] = (unsigned char)w[i] < 0x20 || w[i] == 0x7f ? '?' : w[i];
+	if (w[i])
+		memcpy(buf + i, "...", 3), i += 3;
+	buf[i] = '\0';
+}
+
+static int reject(const char *w, char *err, size_t errlen)
+{
+	char buf[SHOW_MAX + 4];
+
+	show_word(buf, w);
+	seterr(err, errlen,
+	       "RULE may hold match options only: '%s' is set by nftrace-capture",
+	       buf);
+	return -EINVAL;
+}
+
+/* "--name" or "--name=value": is it exactly the option opt? */
+static bool long_is(const char *w, const char *opt)
+{
+	size_t n = strlen(opt);
+
+	return strncmp(w, opt, n) == 0 && (w[n] == '\0' || w[n] == '=');
+}
+
+/*
+ * One word starting with "--": 0 if fine (*skip = value words that
+ * follow), -EINVAL if owned.
+ */
+static int check_long(const char *w, int *skip)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(owned) / sizeof(owned[0]); i++)
+		if (long_is(w, owned[i].long_opt))
+			return -EINVAL;
+	if (strchr(w, '='))
+		return 0;
+	for (i = 0; i < sizeof(value_opts) / sizeof(value_opts[0]); i++)
+		if (strcmp(w, value_opts[i].name) == 0) {
+			*skip = value_opts[i].nvalues;
+			break;
+		}
+	return 0;
+}
+
+/* One word "-xyz", read as getopt reads a cluster of short options. */
+static int check_short(const char *w, int *skip)
+{
+	size_t i, k;
+
+	for (i = 1; w[i]; i++) {
+		char c = w[i];
+
+		for (k = 0; k < sizeof(owned) / sizeof(owned[0]); k++)
+			if (owned[k].short_opt == c)
+				return -EINVAL;
+		if (strchr(short_flags, c))
+			continue;
+		if (strchr(short_optarg, c))
+			break;
+		if (strchr(short_arg, c)) {
+			/* The argument is the rest of the word, else the
+			 * next word; -c takes one more (the byte count). */
+			*skip = (w[i + 1] ? 0 : 1) + (c == 'c');
+		}
+		/* An optional argument, or a letter iptables does not know
+		 * (it will refuse it): the rest of the word is not options. */
+		break;
+	}
+	return 0;
+}
+
+int rulespec_check(char *const *argv, char *err, size_t errlen)
+{
+	size_t i;
+	int skip = 0;
+
+	if (!argv)
+		return 0;
+	for (i = 0; argv[i]; i++) {
+		const char *w = argv[i];
+		int ret;
+
+		if (skip) {
+			skip--;
+			continue;
+		}
+		if (w[0] != '-' || w[1] == '\0')
+			continue;
+		if (w[1] == '-')
+			ret = w[2] ? check_long(w, &skip) : 0;
+		else
+			ret = check_short(w, &skip);
+		if (ret < 0)
+			return reject(w, err, errlen);
+	}
+	return 0;
+}

@@ -21,8 +21,11 @@ int rulespec_split(const char *text, char ***argv, char *err, size_t errlen);
 /*
  * Reject words the tool owns: -j/--jump, -g/--goto, -t/--table,
  * -A/--append, -I/--insert, -D/--delete, -R/--replace, -N, -X, -F, -Z, -P,
- * -L, -S and their long forms.  Returns 0 or -EINVAL with err naming the
- * word.
+ * -L, -S, -E and their long forms, and -C/--check, -V/--version,
+ * -h/--help (iptables would not insert the rule).  Exact words, also as
+ * "--jump=X" and in short-option clusters ("-jX", "-vj"); the values of
+ * options known to take one ("--comment -j") are skipped.  Returns 0 or
+ * -EINVAL with err naming the word.
  */
 int rulespec_check(char *const *argv, char *err, size_t errlen);
 

@@ -1,2 +1,257 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <criterion/criterion.h>
-Test(rulespec, placeholder) { cr_assert(1); }
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rulespec.h"
+
+#define END NULL
+
+/* Split text and compare with the words that follow (END-terminated). */
+static void split_is(const char *text, ...)
+{
+	char **argv = NULL, err[128] = "";
+	const char *w;
+	va_list ap;
+	int n, i = 0;
+
+	n = rulespec_split(text, &argv, err, sizeof(err));
+	cr_assert_geq(n, 0, "'%s': %s", text, err);
+	va_start(ap, text);
+	while ((w = va_arg(ap, const char *)) != END) {
+		cr_expect_lt(i, n, "'%s': too few words (%d)", text, n);
+		if (i < n)
+			cr_expect_str_eq(argv[i], w, "'%s' word %d", text, i);
+		i++;
+	}
+	va_end(ap);
+	cr_expect_eq(n, i, "'%s': %d words, want %d", text, n, i);
+	cr_expect_null(argv[n], "argv not NULL-terminated");
+	rulespec_free(argv);
+}
+
+Test(rulespec, split_plain)
+{
+	split_is("", END);
+	split_is(" \t\n  ", END);
+	split_is("-s 8.8.4.4", "-s", "8.8.4.4", END);
+	split_is("  -s\t8.8.4.4/32  -p udp\n--sport 53 ", "-s", "8.8.4.4/32", "-p",
+		 "udp", "--sport", "53", END);
+	split_is("-m comment --comment \"two words\"", "-m", "comment", "--comment",
+		 "two words", END);
+}
+
+Test(rulespec, split_quotes)
+{
+	split_is("'single quoted' x", "single quoted", "x", END);
+	split_is("'a \\ \"b\" $c'", "a \\ \"b\" $c", END);
+	split_is("a'b'c", "abc", END);
+	split_is("a\"b\"c", "abc", END);
+	split_is("'a'\"b\"c'd e'", "abcd e", END);
+	split_is("''", "", END);
+	split_is("\"\"", "", END);
+	split_is("a '' b", "a", "", "b", END);
+	split_is("x\"\"", "x", END);
+	split_is("'it'\\''s'", "it's", END);
+	split_is("\"'\"", "'", END);
+	split_is("'\"'", "\"", END);
+	split_is("--comment \"wouldn't you have liked to know this rule was hit?\"",
+		 "--comment", "wouldn't you have liked to know this rule was hit?", END);
+	split_is("'a\nb'", "a\nb", END);
+}
+
+Test(rulespec, split_backslashes)
+{
+	/* Inside double quotes only \" \\ \$ \` and newline are escapes. */
+	split_is("\"a\\\"b\"", "a\"b", END);
+	split_is("\"a\\\\b\"", "a\\b", END);
+	split_is("\"\\$x\"", "$x", END);
+	split_is("\"\\`x\"", "`x", END);
+	split_is("\"a\\nb\"", "a\\nb", END);
+	split_is("\"a\\'b\"", "a\\'b", END);
+	split_is("\"a\\\nb\"", "ab", END);
+	/* Outside quotes: the next character, whatever it is. */
+	split_is("a\\ b", "a b", END);
+	split_is("\\'", "'", END);
+	split_is("\\\"x", "\"x", END);
+	split_is("\\n", "n", END);
+	split_is("a\\\nb", "ab", END);
+	split_is("a \\\n b", "a", "b", END);
+	split_is("\\\\", "\\", END);
+	/* iptables-save's own quoting comes back as the original words. */
+	split_is("-m comment --comment \"a \\\"quoted\\\" word, a back\\\\slash and a $dollar\"",
+		 "-m", "comment", "--comment",
+		 "a \"quoted\" word, a back\\slash and a $dollar", END);
+}
+
+Test(rulespec, split_no_expansion)
+{
+	split_is("$HOME ~ *.c `id` $(id) ${x}", "$HOME", "~", "*.c", "`id`",
+		 "$(id)", "${x}", END);
+	split_is("a;b|c&d>e<f", "a;b|c&d>e<f", END);
+	split_is("# not a comment", "#", "not", "a", "comment", END);
+	split_is("\"$HOME\"", "$HOME", END);
+}
+
+static void split_fails(const char *text, const char *want)
+{
+	char **argv = (char **)1, err[128] = "";
+
+	cr_expect_eq(rulespec_split(text, &argv, err, sizeof(err)), -EINVAL,
+		     "'%s' accepted", text);
+	cr_expect(strstr(err, want), "'%s': '%s' lacks '%s'", text, err, want);
+	cr_expect_eq(argv, (char **)1, "argv touched on error");
+}
+
+Test(rulespec, split_errors)
+{
+	split_fails("'abc", "unterminated single quote at offset 0");
+	split_fails("-s 1 'abc", "unterminated single quote at offset 5");
+	split_fails("x \"abc", "unterminated double quote at offset 2");
+	split_fails("\"abc\\\"", "unterminated double quote at offset 0");
+	split_fails("'a'\"", "unterminated double quote at offset 3");
+	split_fails("abc\\", "trailing backslash at offset 3");
+	split_fails("\\", "trailing backslash at offset 0");
+	split_fails(NULL, "no RULE");
+}
+
+/* Split and check; returns rulespec_check()'s result. */
+static int check(const char *text, char *err, size_t errlen)
+{
+	char **argv = NULL;
+	int n = rulespec_split(text, &argv, err, errlen), r;
+
+	cr_assert_geq(n, 0, "'%s'", text);
+	r = rulespec_check(argv, err, errlen);
+	rulespec_free(argv);
+	return r;
+}
+
+static void accepts(const char *text)
+{
+	char err[160] = "";
+
+	cr_expect_eq(check(text, err, sizeof(err)), 0, "'%s' rejected: %s", text, err);
+}
+
+static void rejects(const char *text, const char *word)
+{
+	char err[160] = "", want[120];
+
+	cr_expect_eq(check(text, err, sizeof(err)), -EINVAL, "'%s' accepted", text);
+	snprintf(want, sizeof(want),
+		 "RULE may hold match options only: '%s' is set by nftrace-capture", word);
+	cr_expect_str_eq(err, want, "'%s'", text);
+}
+
+Test(rulespec, check_accepts)
+{
+	accepts("");
+	accepts("-s 8.8.4.4");
+	accepts("-s 2001:4860:4860::8888/128 -p ipv6-icmp");
+	accepts("-p udp -m udp --sport 53 -i eth0 ! -o lo");
+	accepts("-p tcp ! --syn -m conntrack --ctstate NEW,RELATED");
+	accepts("-m mark --mark 0xef/0xff -m owner --uid-owner 0");
+	/* Values are not options. */
+	accepts("-m comment --comment -j");
+	accepts("-m comment --comment \"-j ACCEPT -t nat\"");
+	accepts("-m comment --comment '--jump' -p tcp");
+	accepts("-m string --algo bm --string -D");
+	accepts("-m string --algo bm --string=-D");
+	accepts("-i -j");
+	accepts("-m set --match-set -A src");
+	accepts("-c 1 -j");
+	/* Options that merely look like owned ones. */
+	accepts("-m policy --pol ipsec --dir in");
+	accepts("--jumpy --tables --gotox");
+	accepts("-pj");
+	accepts("-p -t");
+	accepts("-4 -v -n -x");
+	accepts("-w5");
+	accepts("- ! --");
+	accepts("--comment");
+}
+
+Test(rulespec, check_rejects)
+{
+	static const char *owned[] = {
+		"-j", "--jump", "-g", "--goto", "-t", "--table", "-A", "--append",
+		"-I", "--insert", "-D", "--delete", "-R", "--replace", "-N",
+		"--new-chain", "-X", "--delete-chain", "-F", "--flush", "-Z", "--zero",
+		"-P", "--policy", "-L", "--list", "-S", "--list-rules", "-E",
+		"--rename-chain", "-C", "--check", "-V", "--version", "-h", "--help",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(owned) / sizeof(owned[0]); i++) {
+		char text[64];
+
+		snprintf(text, sizeof(text), "-s 10.0.0.1 %s X", owned[i]);
+		rejects(text, owned[i]);
+	}
+	rejects("-s 8.8.4.4 -j DROP", "-j");
+	rejects("--jump=ACCEPT", "--jump=ACCEPT");
+	rejects("--table=nat -p tcp", "--table=nat");
+	rejects("-jDROP", "-jDROP");
+	rejects("-vj DROP", "-vj");
+	rejects("-tnat", "-tnat");
+	rejects("-m comment --comment x -j DROP", "-j");
+	rejects("-m comment --comment \"-j\" -g X", "-g");
+	rejects("-s 1 '-j' ACCEPT", "-j");
+	rejects("-s 1 \\-j ACCEPT", "-j");
+	rejects("-c 1 2 -j X", "-j");
+}
+
+Test(rulespec, check_shows_word_safely)
+{
+	char word[] = "--jump=ACCEPT\001xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
+	char *argv[] = { word, NULL };
+	char err[160] = "";
+
+	cr_expect_eq(rulespec_check(argv, err, sizeof(err)), -EINVAL);
+	cr_expect(strstr(err, "'--jump=ACCEPT?xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...'"),
+		  "%s", err);
+	cr_expect_eq(rulespec_check(NULL, err, sizeof(err)), 0);
+	rulespec_free(NULL);
+}
+
+static uint32_t rnd(uint32_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+/* Any bytes: a word count or -EINVAL, never a crash. */
+Test(rulespec, fuzz)
+{
+	static const char alphabet[] = " \t\n'\"\\$`-jA=xc";
+	uint32_t seed = 0xc0ffee;
+	char text[64], err[128];
+	int round;
+
+	for (round = 0; round < 20000; round++) {
+		size_t n = rnd(&seed) % sizeof(text), i;
+		char **argv = NULL;
+		int r;
+
+		for (i = 0; i < n; i++) {
+			char c = round & 1 ? alphabet[rnd(&seed) % (sizeof(alphabet) - 1)]
+					   : (char)(rnd(&seed) % 255 + 1);
+			text[i] = c;
+		}
+		text[n] = '\0';
+		r = rulespec_split(text, &argv, err, sizeof(err));
+		cr_assert(r >= 0 || r == -EINVAL, "%d", r);
+		if (r >= 0) {
+			r = rulespec_check(argv, err, sizeof(err));
+			cr_assert(r == 0 || r == -EINVAL);
+			rulespec_free(argv);
+		}
+	}
+}

@@ -1039,8 +1039,10 @@ out_source:
 			ps.ts_ns = ps.end_ns = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
 			if (!ps.start_ns)
 				ps.start_ns = ps.end_ns;
-			if (pcapng_writer_stats(s.w, &ps) < 0 || pcapng_writer_close(s.w) < 0) {
-				errorf("writing %s: %s", cfg.wfile, strerror(errno ? errno : EIO));
+			int r1 = pcapng_writer_stats(s.w, &ps), r2 = pcapng_writer_close(s.w);
+
+			if (r1 < 0 || r2 < 0) {
+				errorf("writing %s: %s", cfg.wfile, strerror(-(r1 < 0 ? r1 : r2)));
 				status = EXIT_FAIL;
 			}
 			s.w = NULL;

@@ -45,17 +45,30 @@ enum {
  * kind, rulenum), mark, uid, gid, devices, seq, timestamp, payload and
  * record; ev->len is set to caplen (NFLOG carries no original length).
  * Fields not present keep the value they had (callers zero ev first).
- * Returns 0, or -EINVAL with a message naming the offset in err.
+ * A PREFIX that is not a TRACE prefix is no error: ev->prefix is set and
+ * ev->kind stays TRACE_KIND_UNKNOWN.  The walk ends cleanly when fewer
+ * than 4 bytes remain.  Returns 0, or -EINVAL for a record shorter than
+ * nfgenmsg, an nfgenmsg version other than 0, or a TLV whose length is
+ * below 4, runs past the record, or is too short for its type; the
+ * message in err (which may be NULL) names the TLV type, its length and
+ * its offset in the record.  No allocation; ev points into rec.
  */
 int nflog_record_parse(const uint8_t *rec, size_t len, bool swapped,
 		       struct trace_event *ev, char *err, size_t errlen);
 
 /*
  * Build an NFLOG record for ev into buf (cap bytes) in host byte order, as
- * the legacy kernel would have sent it: PACKET_HDR (ethertype of family,
- * hook), PREFIX (ev->prefix plus the kernel's trailing space and NUL),
- * INDEV/OUTDEV, MARK, UID, GID, TIMESTAMP when present, PAYLOAD
- * (ev->payload, ev->caplen bytes).  Returns the record length, or -ENOSPC.
+ * the legacy kernel would have sent it, in the kernel's attribute order
+ * (nfnetlink_log.c __build_packet_message): PACKET_HDR (ethertype of
+ * family, hook), PREFIX (ev->prefix plus the kernel's trailing space and
+ * NUL; omitted when empty), INDEV, PHYSINDEV, OUTDEV, PHYSOUTDEV, MARK,
+ * TIMESTAMP, UID, GID, SEQ (each only when its TE_HAVE_* bit is set), and
+ * PAYLOAD (ev->payload, ev->caplen bytes; omitted when caplen is 0).
+ * nfgenmsg: family ev->family, version 0, res_id 0.  TLVs are zero-padded
+ * to 4 bytes.  The timestamp travels in microseconds, so sub-microsecond
+ * digits of ts_ns are lost.  Returns the record length, -ENOSPC if cap is
+ * too small, or -EINVAL if the prefix or payload does not fit a TLV's u16
+ * length (65531 value bytes).
  */
 int nflog_record_build(const struct trace_event *ev, uint8_t *buf, size_t cap);
 

@@ -3,7 +3,8 @@
 # is missing.  Used by tools/demo.sh and tools/test.sh; safe to run twice.
 PKGS="build-essential autoconf automake pkg-config libpcap-dev
 libnetfilter-log-dev libmnl-dev zlib1g-dev libcriterion-dev
-iptables nftables iproute2 tcpdump tshark jq graphviz python3 procps"
+iptables nftables iproute2 tcpdump tshark jq graphviz python3 procps
+iputils-ping util-linux"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

@@ -37,6 +37,7 @@
 #include "aggregate.h"
 #include "obuf.h"
 #include "packet_id.h"
+#include "privs.h"
 #include "pcapng_writer.h"
 #include "render_text.h"
 #include "ruleset.h"
@@ -52,6 +53,7 @@ enum exit_code { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_LOCK = 4 };
 
 enum {
 	OPT_NETNS = 256, OPT_SET_LOGGER, OPT_CLEANUP, OPT_BACKEND, OPT_VERSION, OPT_RCVBUF,
+	OPT_MAX_RATE,
 };
 
 static const struct option_doc {
@@ -86,6 +88,11 @@ static const struct option_doc {
 	  "legacy (iptables-legacy, nfnetlink_log) or auto" },
 	{ { "rcvbuf", required_argument, NULL, OPT_RCVBUF }, 0, "BYTES",
 	  "netlink receive buffer (default 64 MiB)" },
+	{ { "max-rate", required_argument, NULL, OPT_MAX_RATE }, 0, "EVENTS",
+	  "safety brake: remove the rules and stop when more than EVENTS trace events "
+	  "arrive in one second (default 50000, 0 = off)" },
+	{ { "user", required_argument, NULL, 'Z' }, 'Z', "USER",
+	  "create the output file as USER, as tcpdump -Z does" },
 	{ { "cleanup", no_argument, NULL, OPT_CLEANUP }, 0, NULL,
 	  "remove TRACE rules left by killed runs (tagged nftrace:) and exit" },
 	{ { "help", no_argument, NULL, 'h' }, 'h', NULL, "show this help and exit" },
@@ -180,6 +187,8 @@ struct config {
 	bool set_logger;
 	bool cleanup;
 	size_t rcvbuf;
+	uint64_t max_rate;		/* events per second, 0 = no brake */
+	const char *user;		/* -Z */
 	char *filter;			/* pcap expression */
 	char *cmdline;
 };
@@ -242,9 +251,10 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 	memset(&longopts[NOPTIONS], 0, sizeof(longopts[0]));
 	cfg->timeout = 30;
 	cfg->wait = 10;
+	cfg->max_rate = 50000;
 	/* '+': stop at the first non-option, so a filter expression such as
 	 * 'not port 22' is not taken for options. */
-	while ((c = getopt_long(argc, argv, "+46p:o:w:t:c:l:LW:vqhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+46p:o:w:t:c:l:LW:vqZ:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case '4': cfg->v4 = true; break;
 		case '6': cfg->v6 = true; break;
@@ -280,6 +290,14 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 				errorf("--backend: '%s' is not one of legacy, auto", optarg);
 				return -1;
 			}
+			break;
+		case OPT_MAX_RATE:
+			if (parse_uint("--max-rate", optarg, UINT32_MAX, &v) < 0)
+				return -1;
+			cfg->max_rate = v;
+			break;
+		case 'Z':
+			cfg->user = optarg;
 			break;
 		case OPT_RCVBUF:
 			if (parse_uint("--rcvbuf", optarg, 1u << 30, &v) < 0)
@@ -515,6 +533,8 @@ struct session {
 	uint64_t events, written, filtered, packets, lost_pending;
 	uint64_t first_ts, last_ts;
 	bool stop;			/* -c reached: finish the current packet */
+	bool braked;			/* --max-rate exceeded */
+	uint64_t rate_window_ms, rate_count, rate_seen;
 	uint64_t grace_deadline_ms;
 	int write_err;
 	/* packets matching the filter, remembered so later events of a packet
@@ -555,6 +575,19 @@ static int on_event(const struct trace_event *cev, void *arg)
 	int isnew;
 
 	s->lost_pending += ev.dropcount;
+	if (s->cfg->max_rate) {
+		uint64_t now = mono_ms();
+
+		if (now - s->rate_window_ms >= 1000) {
+			s->rate_window_ms = now;
+			s->rate_count = 0;
+		}
+		if (++s->rate_count > s->cfg->max_rate && !s->braked) {
+			s->braked = true;
+			s->rate_seen = s->rate_count;
+			return -EOVERFLOW; /* stop reading: the rules go now */
+		}
+	}
 	ev.id = packet_id(ev.family, ev.payload, ev.caplen);
 	if (!filter_keep(s, &ev)) {
 		s->filtered++;
@@ -702,19 +735,30 @@ static void check_ruleset_changed(const struct config *cfg, struct trace_rules *
 
 /* ---- output file ---------------------------------------------------------- */
 
-static int open_output(const char *path, bool *gz)
+static int open_output(const char *path, const char *user, bool *gz)
 {
 	size_t n = strlen(path);
+	uid_t uid = 0;
+	gid_t gid = 0;
 	int fd;
 
 	*gz = n > 3 && !strcmp(path + n - 3, ".gz");
 	if (!strcmp(path, "-"))
 		return dup(1);
+	if (user && privs_lookup_user(user, &uid, &gid) < 0) {
+		errorf("-Z: no such user '%s'", user);
+		return -1;
+	}
 	/* Never follow a symlink planted where the capture writes as root;
 	 * not world-readable: the packets may be sensitive. */
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0640);
-	if (fd < 0)
-		errorf("%s: %s", path, strerror(errno));
+	fd = privs_create_as(path, uid, gid);
+	if (fd < 0) {
+		errorf("%s: %s%s%s", path, strerror(-fd), user ? " (as user " : "",
+		       user ? user : "");
+		if (user)
+			fputs(")\n", stderr);
+		return -1;
+	}
 	return fd;
 }
 
@@ -727,7 +771,7 @@ static int start_writer(struct session *s, const char *path, const struct snapsh
 	bool gz;
 	int fd, r;
 
-	fd = open_output(path, &gz);
+	fd = open_output(path, s->cfg->user, &gz);
 	if (fd < 0)
 		return -1;
 	uname(&u);
@@ -749,6 +793,15 @@ static int start_writer(struct session *s, const char *path, const struct snapsh
 	info.if_name = "nflog:0";
 	info.if_description = "nftrace: netfilter TRACE events";
 	r = pcapng_writer_open(&s->w, fd, gz, &info);
+	if (r == -EMSGSIZE) {
+		/* libpcap refuses a section header over 1 MiB: keep the file
+		 * readable everywhere and do without the stored ruleset. */
+		logf_("Warning: the ruleset snapshot is too large for the file header; "
+		      "not stored (give nftrace-read --rules FILE instead)");
+		fd = open_output(path, s->cfg->user, &gz);
+		info.ncomments = 1;
+		r = fd < 0 ? -EIO : pcapng_writer_open(&s->w, fd, gz, &info);
+	}
 	free(comments);
 	if (r < 0) {
 		errorf("%s: %s", path, strerror(-r));
@@ -759,7 +812,7 @@ static int start_writer(struct session *s, const char *path, const struct snapsh
 
 /* ---- main loop ------------------------------------------------------------ */
 
-enum stop_reason { STOP_NONE, STOP_TIMEOUT, STOP_COUNT, STOP_SIGNAL, STOP_ERROR };
+enum stop_reason { STOP_NONE, STOP_TIMEOUT, STOP_COUNT, STOP_SIGNAL, STOP_ERROR, STOP_BRAKE };
 
 static enum stop_reason capture_loop(struct session *s, struct source *src, int sigfd,
 				     int *signo)
@@ -800,6 +853,8 @@ static enum stop_reason capture_loop(struct session *s, struct source *src, int 
 			if (s->w && pcapng_writer_flush(s->w) < 0 && !s->write_err)
 				s->write_err = -EIO;
 			obuf_flush(&s->out);
+			if (r == -EOVERFLOW && s->braked)
+				return STOP_BRAKE;
 			if (r < 0) {
 				if (s->write_err)
 					errorf("writing %s: %s", s->cfg->wfile, strerror(-s->write_err));
@@ -995,12 +1050,22 @@ int main(int argc, char **argv)
 		goto out_rules;
 	}
 
+	r = privs_drop(true);
+	if (r < 0)
+		logf_("Warning: could not drop capabilities: %s", strerror(-r));
 	captured = true;
 	why = capture_loop(&s, src, sigfd, &signo);
 	if (why == STOP_ERROR)
 		status = EXIT_FAIL;
 	if (why == STOP_SIGNAL)
 		logf_("Got %s, stopping", strsignal(signo));
+	if (why == STOP_BRAKE) {
+		errorf("safety brake: more than %llu trace events in one second (--max-rate); "
+		       "removing the TRACE rules now.\nNarrow the rule (-p/-o match options), "
+		       "rate-limit it with -l (e.g. -l 100/second), or raise --max-rate.",
+		       (unsigned long long)cfg.max_rate);
+		status = EXIT_FAIL;
+	}
 
 out_rules:
 	if (lockfd < 0) {

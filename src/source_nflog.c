@@ -21,6 +21,7 @@
  * receive side is what saves system calls. */
 #define NFLOG_BATCH 64
 #define NFLOG_DGRAM (64u << 10)	/* a full 64 KiB packet plus attributes fits */
+#define NFLOG_ROUNDS 16		/* batches per read() call */
 
 struct source_nflog {
 	struct source base;
@@ -126,7 +127,9 @@ static int nflog_src_read(struct source *s, source_event_fn fn, void *arg)
 	struct source_nflog *sn = (struct source_nflog *)s;
 	int total = 0;
 
-	for (;;) {
+	/* Bounded: under a flood the socket never runs dry, and the caller
+	 * must get back to its signals and timers. */
+	for (int round = 0; round < NFLOG_ROUNDS; round++) {
 		int n = recvmmsg(sn->fd, sn->msgs, NFLOG_BATCH, MSG_DONTWAIT, NULL);
 		uint64_t now;
 
@@ -157,6 +160,7 @@ static int nflog_src_read(struct source *s, source_event_fn fn, void *arg)
 		if (n < NFLOG_BATCH)
 			return total;
 	}
+	return total;
 }
 
 static void nflog_src_stats(const struct source *s, struct source_stats *st)

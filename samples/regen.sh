@@ -51,10 +51,13 @@ ip6 -A OUTPUT -j OUT_direct
 ip6 -A OUTPUT -p ipv6-icmp -m comment --comment "wouldn't you have liked to know this rule was hit?"
 ip6 -t mangle -N PRE_mark; ip6 -t mangle -A PRE_mark -p ipv6-icmp -j MARK --set-mark 7
 ip6 -t mangle -A PREROUTING -j PRE_mark
-ip6 -A INPUT -p ipv6-icmp --icmpv6-type echo-reply -j ACCEPT
+ip6 -A INPUT -p ipv6-icmp --icmpv6-type neighbour-solicitation -j ACCEPT
+ip6 -A INPUT -p ipv6-icmp --icmpv6-type neighbour-advertisement -j ACCEPT
+ip6 -N IN_icmp; ip6 -A IN_icmp -p ipv6-icmp --icmpv6-type echo-reply -j ACCEPT
+ip6 -A INPUT -p ipv6-icmp -j IN_icmp
 ip6 -P INPUT DROP
-"$CAP" --netns "$LAB_C" --set-logger -6 -p '-s 2001:db8::53 -p ipv6-icmp' \
-	-o '-d 2001:db8::53 -p ipv6-icmp' -w "$S/ping6-chains.pcapng" -t 10 -c 2 \
+"$CAP" --netns "$LAB_C" --set-logger -6 -p '-s 2001:db8::53 -p ipv6-icmp --icmpv6-type echo-reply' \
+	-o '-d 2001:db8::53 -p ipv6-icmp --icmpv6-type echo-request' -w "$S/ping6-chains.pcapng" -t 10 -c 2 \
 	>/dev/null 2>"$T_TMP/3.log" &
 pid=$!
 wait_for "$T_TMP/3.log" 'Adding rule: .*OUTPUT'; sleep 0.3

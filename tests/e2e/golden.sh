@@ -29,11 +29,17 @@ while read -r name input expected opts; do
 	theirs=$(tshark -r "$input" -T fields -e nflog.prefix 2>/dev/null | grep '^TRACE: ' | sed 's/ *$//')
 	is "$name: prefixes as tshark decodes them" "$ours" "$theirs"
 	# id -> summary from our aggregated section; per record, tcpdump's line.
+	# With -v both print multi-line packets: fold continuation lines
+	# (they start with blanks) into their first line, joined by '~'.
+	tflag=""
+	case " $opts " in *" -v "*) tflag=-v;; esac
+	fold() { awk '/^[ \t]/ { sub(/^[ \t]+/, ""); line = line "~" $0; next }
+		{ if (NR > 1) print line; line = $0 } END { if (NR) print line }'; }
 	declare -A summ=()
-	while read -r id rest; do summ[$id]=$rest; done < <(printf '%s\n' "$got" | sed -n '/^Aggregated packets:$/,$p' | grep -E '^[0-9a-f]{12} ')
+	while read -r id rest; do summ[$id]=$rest; done < <(printf '%s\n' "$got" | sed -n '/^Aggregated packets:$/,$p' | sed 1d | fold | grep -E '^[0-9a-f]{12} ')
 	ids=$(printf '%s\n' "$got" | grep -E '^[0-9a-f]{12} TRACE: ' | cut -d' ' -f1)
 	bad=0
-	paste -d'|' <(printf '%s\n' "$ids") <(tcpdump -nr "$input" 2>/dev/null | cut -d' ' -f2-) >"$T_TMP/pairs"
+	paste -d'|' <(printf '%s\n' "$ids") <(tcpdump $tflag -nr "$input" 2>/dev/null | fold | cut -d' ' -f2-) >"$T_TMP/pairs"
 	while IFS='|' read -r id line; do
 		[ "${summ[$id]}" = "$line" ] || { bad=$((bad + 1)); diag "id $id: ours '${summ[$id]}' tcpdump '$line'"; }
 	done <"$T_TMP/pairs"

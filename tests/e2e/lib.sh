@@ -61,9 +61,14 @@ bg_pid() { T_PIDS="$T_PIDS $1"; }
 
 cleanup_all() {
 	local p n
-	for p in $T_PIDS; do kill "$p" 2>/dev/null; done
-	for p in $T_PIDS; do wait "$p" 2>/dev/null; done
-	for n in $T_NETNS; do ip netns pids "$n" 2>/dev/null | xargs -r kill -9 2>/dev/null; ip netns del "$n" 2>/dev/null; done
+	# Also under set -e (samples/regen.sh): nothing here may stop the cleanup.
+	for p in $T_PIDS; do kill "$p" 2>/dev/null || true; done
+	for p in $T_PIDS; do wait "$p" 2>/dev/null || true; done
+	for n in $T_NETNS; do
+		ip netns pids "$n" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
+		ip netns del "$n" 2>/dev/null || true
+	done
+	T_PIDS=""; T_NETNS=""
 	rm -rf "$T_TMP"
 }
 

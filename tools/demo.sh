@@ -1,4 +1,5 @@
 #!/bin/bash
+[ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 # The main job on an embedded default, on a fresh Debian 12 machine, as
 # root: install what is missing, build, then trace the README scenario in
 # a throw-away network-namespace lab (the host's firewall is not touched):

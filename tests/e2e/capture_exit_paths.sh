@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 need_root
 need_tool ip iptables-legacy iptables-legacy-save python3 flock
-plan 20
+plan 19
 
 NS=nftX$$
 netns_add "$NS" || { not_ok "netns"; finish; exit 1; }

@@ -44,6 +44,7 @@
 #include "rulespec.h"
 #include "runcmd.h"
 #include "source_nflog.h"
+#include "source_nftrace.h"
 #include "trace_rules.h"
 #include "xtlock.h"
 
@@ -85,7 +86,8 @@ static const struct option_doc {
 	{ { "set-logger", no_argument, NULL, OPT_SET_LOGGER }, 0, NULL,
 	  "make nfnetlink_log the logger for the run, restore the old one at exit" },
 	{ { "backend", required_argument, NULL, OPT_BACKEND }, 0, "NAME",
-	  "legacy (iptables-legacy, nfnetlink_log) or auto" },
+	  "auto (default), legacy (iptables-legacy, nfnetlink_log) or nft "
+	  "(iptables-nft, nf_tables trace events)" },
 	{ { "rcvbuf", required_argument, NULL, OPT_RCVBUF }, 0, "BYTES",
 	  "netlink receive buffer (default 64 MiB)" },
 	{ { "max-rate", required_argument, NULL, OPT_MAX_RATE }, 0, "EVENTS",
@@ -186,6 +188,10 @@ struct config {
 	const char *netns;
 	bool set_logger;
 	bool cleanup;
+	const char *backend;		/* auto, legacy, nft */
+	/* what auto (or the user) decided */
+	bool use_nflog, use_nft;
+	enum trace_backend rules_backend;
 	size_t rcvbuf;
 	uint64_t max_rate;		/* events per second, 0 = no brake */
 	const char *user;		/* -Z */
@@ -252,6 +258,7 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 	cfg->timeout = 30;
 	cfg->wait = 10;
 	cfg->max_rate = 50000;
+	cfg->backend = "auto";
 	/* '+': stop at the first non-option, so a filter expression such as
 	 * 'not port 22' is not taken for options. */
 	while ((c = getopt_long(argc, argv, "+46p:o:w:t:c:l:LW:vqZ:hV", longopts, NULL)) != -1) {
@@ -286,10 +293,12 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 		case OPT_SET_LOGGER: cfg->set_logger = true; break;
 		case OPT_CLEANUP: cfg->cleanup = true; break;
 		case OPT_BACKEND:
-			if (strcmp(optarg, "legacy") && strcmp(optarg, "auto")) {
-				errorf("--backend: '%s' is not one of legacy, auto", optarg);
+			if (strcmp(optarg, "legacy") && strcmp(optarg, "auto") &&
+			    strcmp(optarg, "nft")) {
+				errorf("--backend: '%s' is not one of auto, legacy, nft", optarg);
 				return -1;
 			}
+			cfg->backend = optarg;
 			break;
 		case OPT_MAX_RATE:
 			if (parse_uint("--max-rate", optarg, UINT32_MAX, &v) < 0)
@@ -366,6 +375,80 @@ static int enter_netns(const char *name)
 	}
 	close(fd);
 	return 0;
+}
+
+/* ---- the backend ---------------------------------------------------------- */
+
+/* Legacy xtables tables in use here: /proc/net/ip{,6}_tables_names list them. */
+static bool legacy_tables_present(void)
+{
+	static const char *const files[] = { "/proc/net/ip_tables_names",
+					     "/proc/net/ip6_tables_names" };
+
+	for (size_t i = 0; i < 2; i++) {
+		char c;
+		int fd = open(files[i], O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd < 0 ? 0 : read(fd, &c, 1);
+
+		if (fd >= 0)
+			close(fd);
+		if (n == 1)
+			return true;
+	}
+	return false;
+}
+
+/* Does the command run and print something? */
+static bool command_says(char *const argv[], const char *needle)
+{
+	struct runcmd_result res;
+	bool yes;
+
+	if (runcmd(argv, NULL, 64u << 20, &res) < 0)
+		return false;
+	yes = res.status == 0 && res.outlen > 0 && (!needle || strstr(res.out, needle));
+	runcmd_result_free(&res);
+	return yes;
+}
+
+/*
+ * --backend auto: trace where the rules are.  Legacy tables only: the
+ * legacy backend; nf_tables tables only: nft; both or neither: the flavour
+ * of the system's `iptables` inserts the rules, and both streams are read
+ * (a TRACE rule of either kind marks the packet for both).
+ */
+static void choose_backend(struct config *cfg)
+{
+	char *nftls[] = { (char *)"nft", (char *)"list", (char *)"tables", NULL };
+	char *ipv[] = { (char *)"iptables", (char *)"-V", NULL };
+	bool legacy, nft, sysnft;
+
+	if (!strcmp(cfg->backend, "legacy")) {
+		cfg->use_nflog = true;
+		cfg->rules_backend = TRACE_BACKEND_LEGACY;
+		return;
+	}
+	if (!strcmp(cfg->backend, "nft")) {
+		cfg->use_nft = true;
+		cfg->rules_backend = TRACE_BACKEND_NFT;
+		return;
+	}
+	legacy = legacy_tables_present();
+	nft = command_says(nftls, NULL);
+	sysnft = command_says(ipv, "nf_tables");
+	if (legacy && !nft)
+		cfg->rules_backend = TRACE_BACKEND_LEGACY;
+	else if (nft && !legacy)
+		cfg->rules_backend = TRACE_BACKEND_NFT;
+	else
+		cfg->rules_backend = sysnft ? TRACE_BACKEND_NFT : TRACE_BACKEND_LEGACY;
+	cfg->use_nflog = legacy || cfg->rules_backend == TRACE_BACKEND_LEGACY;
+	cfg->use_nft = nft || cfg->rules_backend == TRACE_BACKEND_NFT;
+	logf_("Backend: rules with %s; reading %s%s%s",
+	      trace_rules_tool(2, cfg->rules_backend),
+	      cfg->use_nflog ? "nfnetlink_log (legacy xtables)" : "",
+	      cfg->use_nflog && cfg->use_nft ? " and " : "",
+	      cfg->use_nft ? "nf_tables trace events" : "");
 }
 
 /* ---- the logger ----------------------------------------------------------- */
@@ -645,11 +728,24 @@ struct snapshot {
 };
 
 static int take_snapshot(const struct config *cfg, struct trace_rules *tr, struct snapshot *sn,
-			 struct ruleset *rs)
+			 struct ruleset *rs, struct source *nftsrc)
 {
 	char err[256];
 
-	for (int i = 0; i < 2; i++) {
+	if (nftsrc) {
+		/* What the nf_tables source read at open, under the lock, after
+		 * the rules went in: the same numbering its events carry. */
+		const struct nft_ruleset_texts *t = source_nftrace_snapshot(nftsrc);
+
+		if (t && ((t->ipt_len && ruleset_snapshot_format(2, "nft", t->ipt, t->ipt_len,
+								 &sn->parts, &sn->nparts) < 0) ||
+			  (t->ip6t_len && ruleset_snapshot_format(10, "nft", t->ip6t, t->ip6t_len,
+								  &sn->parts, &sn->nparts) < 0) ||
+			  (t->nft_len && nft_ruleset_snapshot_format(t->nft, t->nft_len, &sn->parts,
+								     &sn->nparts) < 0)))
+			return -1;
+	}
+	for (int i = 0; i < 2 && cfg->use_nflog; i++) {
 		char *argv[] = { (char *)trace_rules_save_tool(fam_of[i], TRACE_BACKEND_LEGACY), NULL };
 		struct runcmd_result res;
 		int r;
@@ -718,7 +814,9 @@ static bool same_ruleset(const char *a, const char *b)
 static void check_ruleset_changed(const struct config *cfg, struct trace_rules *tr,
 				  struct snapshot *sn)
 {
-	for (int i = 0; i < 2; i++) {
+	/* nf_tables changes are followed live by the nft source; this is for
+	 * the legacy tables, which send no notifications. */
+	for (int i = 0; i < 2 && cfg->use_nflog; i++) {
 		char *argv[] = { (char *)trace_rules_save_tool(fam_of[i], TRACE_BACKEND_LEGACY), NULL };
 		struct runcmd_result res;
 
@@ -814,13 +912,13 @@ static int start_writer(struct session *s, const char *path, const struct snapsh
 
 enum stop_reason { STOP_NONE, STOP_TIMEOUT, STOP_COUNT, STOP_SIGNAL, STOP_ERROR, STOP_BRAKE };
 
-static enum stop_reason capture_loop(struct session *s, struct source *src, int sigfd,
-				     int *signo)
+static enum stop_reason capture_loop(struct session *s, struct source **src, int nsrc,
+				     int sigfd, int *signo)
 {
 	uint64_t deadline = s->cfg->timeout ? mono_ms() + (uint64_t)s->cfg->timeout * 1000 : 0;
 
 	for (;;) {
-		struct pollfd pfd[2] = { { source_fd(src), POLLIN, 0 }, { sigfd, POLLIN, 0 } };
+		struct pollfd pfd[3] = { { sigfd, POLLIN, 0 } };
 		uint64_t now = mono_ms();
 		int wait_ms = -1, r;
 
@@ -833,14 +931,18 @@ static enum stop_reason capture_loop(struct session *s, struct source *src, int 
 				return STOP_TIMEOUT;
 			wait_ms = (int)(deadline - now);
 		}
-		r = poll(pfd, 2, wait_ms);
+		for (int i = 0; i < nsrc; i++) {
+			pfd[i + 1].fd = source_fd(src[i]);
+			pfd[i + 1].events = POLLIN;
+		}
+		r = poll(pfd, (nfds_t)nsrc + 1, wait_ms);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
 			errorf("poll: %s", strerror(errno));
 			return STOP_ERROR;
 		}
-		if (pfd[1].revents & POLLIN) {
+		if (pfd[0].revents & POLLIN) {
 			struct signalfd_siginfo si;
 
 			if (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
@@ -848,8 +950,10 @@ static enum stop_reason capture_loop(struct session *s, struct source *src, int 
 				return STOP_SIGNAL;
 			}
 		}
-		if (pfd[0].revents & (POLLIN | POLLERR)) {
-			r = source_read(src, on_event, s);
+		for (int i = 0; i < nsrc; i++) {
+			if (!(pfd[i + 1].revents & (POLLIN | POLLERR)))
+				continue;
+			r = source_read(src[i], on_event, s);
 			if (s->w && pcapng_writer_flush(s->w) < 0 && !s->write_err)
 				s->write_err = -EIO;
 			obuf_flush(&s->out);
@@ -885,14 +989,23 @@ static int run_cleanup(const struct config *cfg)
 	for (int i = 0; i < 2; i++) {
 		int r;
 
-		r = trace_rules_cleanup(fam_of[i], TRACE_BACKEND_LEGACY, lockenv, rules_log, NULL,
-					err, sizeof(err));
-		if (r < 0) {
-			errorf("%s", err);
-			status = EXIT_FAIL;
-		} else {
-			logf_("Removed %d nftrace rule(s) from %s", r,
-			      trace_rules_save_tool(fam_of[i], TRACE_BACKEND_LEGACY));
+		for (int b = TRACE_BACKEND_LEGACY; b <= TRACE_BACKEND_NFT; b++) {
+			const char *tool = trace_rules_save_tool(fam_of[i], (enum trace_backend)b);
+			char *probe[] = { (char *)tool, NULL };
+			struct runcmd_result res;
+
+			/* A flavour that is not installed has nothing to clean. */
+			if (runcmd(probe, lockenv, 256u << 20, &res) < 0)
+				continue;
+			runcmd_result_free(&res);
+			r = trace_rules_cleanup(fam_of[i], (enum trace_backend)b, lockenv, rules_log,
+						NULL, err, sizeof(err));
+			if (r < 0) {
+				errorf("%s", err);
+				status = EXIT_FAIL;
+			} else {
+				logf_("Removed %d nftrace rule(s) found by %s", r, tool);
+			}
 		}
 	}
 	unlink(lockpath);
@@ -908,8 +1021,10 @@ int main(int argc, char **argv)
 	struct trace_rules tr = { 0 };
 	struct logger_state ls = { 0 };
 	struct snapshot sn = { 0 };
-	struct source *src = NULL;
+	struct source *srcs[2] = { NULL, NULL }, *nftsrc = NULL;
+	int nsrc = 0;
 	struct source_nflog_config ncfg = { 0 };
+	struct source_nftrace_config tcfg = { 0 };
 	char err[1024], lockpath[] = "/tmp/nftrace-lock.XXXXXX";
 	int status = EXIT_OK, lockfd = -1, sigfd = -1, gfd = -1, signo = 0, r;
 	bool lockfile_made = false, cleanup_argv_given, captured = false;
@@ -974,25 +1089,31 @@ int main(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 
-	if (check_logger(&cfg, &ls) < 0)
+	choose_backend(&cfg);
+	if (cfg.use_nflog && check_logger(&cfg, &ls) < 0)
 		return EXIT_FAIL;
 
-	ncfg.group = 0;
-	ncfg.rcvbuf = cfg.rcvbuf;
-	r = source_nflog_open(&src, &ncfg, err, sizeof(err));
-	if (r < 0) {
-		errorf("%s", err);
-		status = EXIT_FAIL;
-		goto out_logger;
+	/* nfnetlink_log first: a group bound by someone else fails here,
+	 * before any rule exists. */
+	if (cfg.use_nflog) {
+		ncfg.group = 0;
+		ncfg.rcvbuf = cfg.rcvbuf;
+		r = source_nflog_open(&srcs[nsrc], &ncfg, err, sizeof(err));
+		if (r < 0) {
+			errorf("%s", err);
+			status = EXIT_FAIL;
+			goto out_logger;
+		}
+		nsrc++;
 	}
 
 	/* Plan the rules. */
 	for (int i = 0; i < 2; i++) {
 		if ((i == 0 && !cfg.v4) || (i == 1 && !cfg.v6))
 			continue;
-		if ((cfg.pre && trace_rules_add(&tr, fam_of[i], TRACE_BACKEND_LEGACY, "PREROUTING",
+		if ((cfg.pre && trace_rules_add(&tr, fam_of[i], cfg.rules_backend, "PREROUTING",
 						cfg.pre, (unsigned long)getpid(), cfg.limit) < 0) ||
-		    (cfg.out && trace_rules_add(&tr, fam_of[i], TRACE_BACKEND_LEGACY, "OUTPUT",
+		    (cfg.out && trace_rules_add(&tr, fam_of[i], cfg.rules_backend, "OUTPUT",
 						cfg.out, (unsigned long)getpid(), cfg.limit) < 0)) {
 			errorf("out of memory");
 			status = EXIT_FAIL;
@@ -1011,6 +1132,12 @@ int main(int argc, char **argv)
 		}
 		close(tfd);
 		lockfile_made = true;
+	}
+	r = trace_rules_probe(&tr);
+	if (r < 0) {
+		errorf("nft: %s", strerror(-r));
+		status = EXIT_FAIL;
+		goto out_source;
 	}
 
 	if (tr.n || ls.changed[0] || ls.changed[1]) {
@@ -1033,7 +1160,20 @@ int main(int argc, char **argv)
 		status = r == -EINVAL ? EXIT_USAGE : EXIT_FAIL;
 		goto out_unlock;
 	}
-	if (take_snapshot(&cfg, &tr, &sn, s.rs) < 0) {
+	if (cfg.use_nft) {
+		/* After the inserts, still under the lock: its rule map and
+		 * snapshot then hold the TRACE rules with their positions. */
+		tcfg.rcvbuf = cfg.rcvbuf;
+		tcfg.resolve_rules = true;
+		r = source_nftrace_open(&nftsrc, &tcfg, err, sizeof(err));
+		if (r < 0) {
+			errorf("%s", err);
+			status = EXIT_FAIL;
+			goto out_rules;
+		}
+		srcs[nsrc++] = nftsrc;
+	}
+	if (take_snapshot(&cfg, &tr, &sn, s.rs, nftsrc) < 0) {
 		status = EXIT_FAIL;
 		goto out_rules;
 	}
@@ -1050,11 +1190,11 @@ int main(int argc, char **argv)
 		goto out_rules;
 	}
 
-	r = privs_drop(true);
+	r = privs_drop(cfg.rules_backend == TRACE_BACKEND_LEGACY);
 	if (r < 0)
 		logf_("Warning: could not drop capabilities: %s", strerror(-r));
 	captured = true;
-	why = capture_loop(&s, src, sigfd, &signo);
+	why = capture_loop(&s, srcs, nsrc, sigfd, &signo);
 	if (why == STOP_ERROR)
 		status = EXIT_FAIL;
 	if (why == STOP_SIGNAL)
@@ -1086,13 +1226,20 @@ out_guardian:
 	/* Rules gone and logger restored: the guardian has nothing left to do. */
 	guardian_done(gpid, gfd);
 out_source:
-	if (src) {
-		struct source_stats st;
+	if (nsrc) {
+		struct source_stats st = { 0 };
 
-		/* What arrived while the rules were being removed still counts. */
-		if (status == EXIT_OK || s.w)
-			source_read(src, on_event, &s);
-		src->ops->stats(src, &st);
+		for (int i = 0; i < nsrc; i++) {
+			struct source_stats one;
+
+			/* What arrived while the rules were being removed still counts. */
+			if (status == EXIT_OK || s.w)
+				source_read(srcs[i], on_event, &s);
+			srcs[i]->ops->stats(srcs[i], &one);
+			st.events += one.events;
+			st.lost += one.lost;
+			st.overruns += one.overruns;
+		}
 		if (s.w) {
 			struct pcapng_stats ps = {
 				.ts_ns = s.last_ts, .start_ns = s.first_ts, .end_ns = s.last_ts,
@@ -1120,7 +1267,8 @@ out_source:
 			      (unsigned long long)s.events, (unsigned long long)s.packets,
 			      (unsigned long long)st.lost,
 			      st.overruns ? " (receive buffer overrun)" : "");
-		src->ops->close(src);
+		for (int i = 0; i < nsrc; i++)
+			srcs[i]->ops->close(srcs[i]);
 	}
 out_logger:
 	restore_logger(&ls);

@@ -753,6 +753,14 @@ static int comment_head(struct ruleset *rs, struct line head, const char *body,
 		       SHOW_REF(wb, w[1]), show(buf, head.p, head.len));
 		goto reject;
 	}
+	/* The `nft list ruleset` text of an nf_tables capture: its events
+	 * carry their rule text in the packet comments, so the listing is
+	 * kept in the file for people, and skipped here with its parts. */
+	if (word_is(w[2], "nft") && word_is(w[3], "nft") && !w[4].len) {
+		rs->pending = NULL;
+		rs->pending_rejected = true;
+		return 1;
+	}
 	fidx = word_is(w[2], "ipv4") ? 0 : word_is(w[2], "ipv6") ? 1 : -1;
 	if (fidx < 0) {
 		seterr(err, errlen, "line 1: unknown family '%s': '%s'",

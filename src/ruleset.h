@@ -13,6 +13,10 @@
  *   nftrace-ifnames 1
  *   <ifindex> <name>                                one per line
  *
+ * An nf_tables capture also stores the `nft list ruleset` text under the
+ * first line "nftrace-ruleset 1 nft nft"; it is taken and ignored here
+ * (those events carry their rule text in the packet comments).
+ *
  * A snapshot larger than one option (65535 bytes) is split at line
  * boundaries; each following part is a comment whose first line is
  * "nftrace-ruleset-cont 1" and whose text is appended to the last snapshot

@@ -72,6 +72,7 @@ struct src_nft {
 	source_nftrace_load_fn load;
 	void *load_arg;
 	bool resolve;
+	bool all_events;
 
 	struct nft_ruleset *map;     /* in force */
 	struct nft_ruleset *initial; /* read at open; kept for the snapshot */
@@ -538,6 +539,21 @@ static int on_trace(struct src_nft *s, const struct nlmsghdr *nlh, uint64_t ts,
 			s->xst.unresolved++;
 	}
 
+	/*
+	 * Print what the legacy kernel reports, so both backends show the
+	 * same lines: the end of a base chain comes once, as its policy
+	 * (nf_tables sends an implicit return first, which nft monitor trace
+	 * does not print either); and the rule that set the trace, an
+	 * iptables-nft "-j TRACE", is not itself reported by ip_tables.
+	 */
+	if (!s->all_events &&
+	    ((ev.kind == TRACE_KIND_RETURN && !tb[NFTA_TRACE_RULE_HANDLE] && c && c->hook >= 0) ||
+	     (xt && ev.kind == TRACE_KIND_RULE && ev.rule_text.len >= 9 &&
+	     !memcmp(ev.rule_text.p + ev.rule_text.len - 9, " -j TRACE", 9)))) {
+		s->st.skipped++;
+		return 0;
+	}
+
 	kind = ev.kind == TRACE_KIND_RULE ? "rule" : ev.kind == TRACE_KIND_RETURN ? "return" : "policy";
 	if (xt) {
 		ev.nft_family = TRACE_NFT_NONE;
@@ -844,6 +860,7 @@ int source_nftrace_open(struct source **sp, const struct source_nftrace_config *
 	}
 	s->base.ops = &nftrace_ops;
 	s->resolve = cfg->resolve_rules;
+	s->all_events = cfg->all_events;
 	s->load = cfg->load ? cfg->load : default_load;
 	s->load_arg = cfg->load_arg;
 

@@ -73,6 +73,11 @@ struct source_nftrace_config {
 	/* Build the rule map and keep it current.  Without it events carry
 	 * rulenum 0, no rule text, no hook, and the native prefix form. */
 	bool resolve_rules;
+	/* Deliver every event the kernel sends.  By default two kinds are
+	 * left out, so both backends print the same lines: the implicit end
+	 * of a base chain just before its policy event, and the iptables-nft
+	 * "-j TRACE" rule that set the trace (ip_tables reports neither). */
+	bool all_events;
 	source_nftrace_load_fn load; /* NULL: nft_ruleset_read() */
 	void *load_arg;
 	/* Replay only: no socket (source_fd() is -1, read() returns -EBADF);

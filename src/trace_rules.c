@@ -114,11 +114,13 @@ int trace_rules_add(struct trace_rules *tr, uint8_t family, enum trace_backend b
 	memset(r, 0, sizeof(*r));
 	r->family = family;
 	r->backend = backend;
+	r->chain = strdup(chain);
 	r->ins = rule_argv(family, backend, "-I", chain, match, tagbuf, limit);
 	r->del = rule_argv(family, backend, "-D", chain, match, tagbuf, limit);
-	if (!r->ins || !r->del) {
+	if (!r->ins || !r->del || !r->chain) {
 		argv_free(r->ins);
 		argv_free(r->del);
+		free(r->chain);
 		return -ENOMEM;
 	}
 	tr->n++;
@@ -189,6 +191,59 @@ static int run_tool(char *const *argv, const char *lockenv, char *err, size_t er
 	return 0;
 }
 
+static const char *nft_family(uint8_t family)
+{
+	return family == 10 ? "ip6" : "ip";
+}
+
+/* Does `nft list table|chain ...` succeed?  1 yes, 0 no, -errno. */
+static int nft_exists(uint8_t family, const char *chain, const char *lockenv, char **out)
+{
+	char *argv[] = { (char *)"nft", (char *)"list", chain ? (char *)"chain" : (char *)"table",
+			 (char *)nft_family(family), (char *)"raw", (char *)chain, NULL };
+	struct runcmd_result res;
+	int r = runcmd(argv, lockenv, 64u << 20, &res);
+
+	if (r < 0)
+		return r;
+	if (out && res.status == 0) {
+		*out = res.out;
+		res.out = NULL;
+	}
+	runcmd_result_free(&res);
+	return res.status == 0;
+}
+
+int trace_rules_probe(struct trace_rules *tr)
+{
+	for (size_t i = 0; i < tr->n; i++) {
+		struct trace_rule *r = &tr->v[i];
+		bool table_planned = false, chain_planned = false;
+		int t, c;
+
+		if (r->backend != TRACE_BACKEND_NFT)
+			continue;
+		/* An earlier rule of the same family may create them first. */
+		for (size_t j = 0; j < i; j++) {
+			const struct trace_rule *q = &tr->v[j];
+
+			if (q->backend != TRACE_BACKEND_NFT || q->family != r->family)
+				continue;
+			table_planned |= q->made_table;
+			chain_planned |= q->made_chain && !strcmp(q->chain, r->chain);
+		}
+		t = nft_exists(r->family, NULL, tr->lockenv, NULL);
+		if (t < 0)
+			return t;
+		c = t ? nft_exists(r->family, r->chain, tr->lockenv, NULL) : 0;
+		if (c < 0)
+			return c;
+		r->made_table = !t && !table_planned;
+		r->made_chain = !c && !chain_planned;
+	}
+	return 0;
+}
+
 static void log_rule(trace_rules_log_fn log, void *arg, const char *what, char *const *argv)
 {
 	char *s;
@@ -241,6 +296,46 @@ int trace_rules_remove(struct trace_rules *tr, trace_rules_log_fn log, void *arg
 		}
 		if (ret == 0)
 			r->installed = false;
+	}
+	/* What iptables-nft created for us goes too, once it is empty:
+	 * `nft delete chain` refuses a chain that still has rules, and a table
+	 * is deleted only when it has no chain left. */
+	for (size_t i = tr->n; i-- > 0;) {
+		struct trace_rule *r = &tr->v[i];
+		char e[512];
+		int ret = 0;
+
+		if (r->backend != TRACE_BACKEND_NFT || r->installed)
+			continue;
+		if (r->made_chain) {
+			char *argv[] = { (char *)"nft", (char *)"delete", (char *)"chain", (char *)nft_family(r->family),
+					 (char *)"raw", r->chain, NULL };
+
+			if (nft_exists(r->family, r->chain, tr->lockenv, NULL) == 1) {
+				log_rule(log, arg, "Removing chain", argv);
+				ret = run_tool(argv, tr->lockenv, e, sizeof(e));
+			}
+			if (ret == 0)
+				r->made_chain = false;
+		}
+		if (r->made_table && ret == 0) {
+			char *argv[] = { (char *)"nft", (char *)"delete", (char *)"table", (char *)nft_family(r->family),
+					 (char *)"raw", NULL };
+			char *listing = NULL;
+
+			if (nft_exists(r->family, NULL, tr->lockenv, &listing) == 1 && listing &&
+			    !strstr(listing, "\tchain ")) {
+				log_rule(log, arg, "Removing table", argv);
+				ret = run_tool(argv, tr->lockenv, e, sizeof(e));
+			}
+			free(listing);
+			if (ret == 0)
+				r->made_table = false;
+		}
+		if (ret < 0 && !first) {
+			first = ret;
+			snprintf(err, errlen, "%s", e);
+		}
 	}
 	return first;
 }
@@ -321,6 +416,7 @@ void trace_rules_free(struct trace_rules *tr)
 	for (size_t i = 0; i < tr->n; i++) {
 		argv_free(tr->v[i].ins);
 		argv_free(tr->v[i].del);
+		free(tr->v[i].chain);
 	}
 	free(tr->v);
 	free(tr->lockenv);

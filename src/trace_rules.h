@@ -31,7 +31,11 @@ struct trace_rule {
 	enum trace_backend backend;
 	char **ins;	/* argv: tool -t raw -I CHAIN <match> -m comment ... -j TRACE */
 	char **del;	/* the same with -D */
+	char *chain;
 	bool installed;
+	/* iptables-nft creates the table and chain a rule needs; nftrace
+	 * deletes what it created (trace_rules_probe() finds out). */
+	bool made_table, made_chain;
 };
 
 struct trace_rules {
@@ -54,6 +58,14 @@ int trace_rules_add(struct trace_rules *tr, uint8_t family, enum trace_backend b
 		    const char *chain, char *const *match, unsigned long tag,
 		    const char *limit);
 
+/*
+ * For iptables-nft rules: find out which raw tables and chains do not
+ * exist yet and so will be created by the inserts, to be deleted again by
+ * trace_rules_remove() when they are empty.  Call before install (and
+ * before forking a guardian, which inherits the answer).  0 or -errno.
+ */
+int trace_rules_probe(struct trace_rules *tr);
+
 /* The private lock file the tools use (created by the caller). */
 int trace_rules_set_lockfile(struct trace_rules *tr, const char *path);
 
@@ -66,8 +78,9 @@ int trace_rules_set_lockfile(struct trace_rules *tr, const char *path);
 int trace_rules_install(struct trace_rules *tr, trace_rules_log_fn log, void *arg,
 			char *err, size_t errlen);
 
-/* Remove the installed rules (each tried even when one fails). 0 or the
- * first error, with err set. */
+/* Remove the installed rules (each tried even when one fails), then the
+ * empty tables and chains the inserts created. 0 or the first error, with
+ * err set. */
 int trace_rules_remove(struct trace_rules *tr, trace_rules_log_fn log, void *arg,
 		       char *err, size_t errlen);
 

@@ -700,7 +700,10 @@ static int on_event(const struct trace_event *cev, void *arg)
 		pkt.ts_ns = ev.ts_ns;
 		pkt.data = ev.record;
 		pkt.caplen = ev.record_len;
-		pkt.len = ev.record_len;
+		/* An nf_tables event carries only the headers: the original
+		 * length says how much of the packet is missing, as a snaplen
+		 * would (tcpdump then prints "[|domain]", not "truncated-ip"). */
+		pkt.len = ev.record_len + (ev.len > ev.caplen ? ev.len - ev.caplen : 0);
 		pkt.comment_len = render_comment(&ev, s->comment, sizeof(s->comment));
 		pkt.comment = s->comment;
 		pkt.packet_id = ev.id;

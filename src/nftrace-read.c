@@ -210,8 +210,9 @@ static int read_file(struct reader *rd, const char *path)
 			ev.dropcount = rec.dropcount;
 			rd->lost += rec.dropcount;
 		}
-		if (rec.len > ev.caplen && ev.caplen == rec.caplen)
-			ev.len = rec.len;
+		/* The payload is the record's tail: what the record misses of
+		 * the original length, the packet misses. */
+		ev.len = ev.caplen + (rec.len > rec.caplen ? rec.len - rec.caplen : 0);
 		if (rec.have & CAPFILE_HAVE_PACKET_ID) {
 			ev.id = rec.packet_id & PACKET_ID_MASK;
 			ev.have |= TE_HAVE_ID;

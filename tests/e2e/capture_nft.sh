@@ -1,0 +1,112 @@
+#!/bin/bash
+# nf_tables: the README scenario with iptables-nft rules prints the same
+# lines as the legacy backend; a native inet table shows nft rule text and
+# verdicts; a rule inserted during the capture moves the positions of the
+# events that follow; a namespace with legacy and nf_tables rules gives
+# both streams in one capture with one ID per packet; `nft list ruleset` is
+# the same before and after every exit path.
+. "$(dirname "$0")/lib.sh"
+need_root
+need_tool ip nft iptables-nft iptables-legacy tcpdump tshark python3
+plan 18
+
+nft_rules() { ip netns exec "$1" nft list ruleset | sed -E 's/counter packets [0-9]+ bytes [0-9]+/counter/'; }
+strip_ids() { grep ' TRACE: ' | cut -d' ' -f2-; }
+capture_bg() { # NS OUT LOG ARGS...
+	local ns=$1 out=$2 log=$3; shift 3
+	(exec "$NFTRACE_CAPTURE" --netns "$ns" "$@") >"$out" 2>"$log" &
+	CAP=$!
+	bg_pid $CAP
+	wait_for "$log" 'Adding rule|Assuming' || diag "capture did not start: $(cat "$log")"
+	sleep 0.5
+}
+
+lab_setup || { not_ok "lab"; finish; exit 1; }
+ipt() { ip netns exec "$LAB_C" iptables-nft "$@"; }
+ipt -t raw -A PREROUTING -s $LAB_SRV -p udp --sport 53 -j MARK --set-xmark 0xef/0xffffffff
+ipt -A INPUT -m mark --mark 0xef -j DROP
+before=$(nft_rules "$LAB_C")
+
+capture_bg "$LAB_C" "$T_TMP/a.txt" "$T_TMP/a.log" -p "-s $LAB_SRV" -w "$T_TMP/a.pcapng" -t 10 -c 1
+ip netns exec "$LAB_C" python3 "$NFTRACE_SRCDIR/tests/e2e/dnsq.py" $LAB_SRV example.com 0.5 31439 37784
+wait $CAP; rc=$?
+is "iptables-nft: exit 0" "$rc" 0
+like "auto chose iptables-nft and nf_tables events" "$(cat "$T_TMP/a.log")" 'Backend: rules with iptables-nft; reading nf_tables trace events'
+is "iptables-nft: the same event lines as the legacy backend" "$(strip_ids <"$T_TMP/a.txt")" \
+'TRACE: raw:PREROUTING:rule:2  "-A PREROUTING -s 192.0.2.53/32 -p udp -m udp --sport 53 -j MARK --set-xmark 0xef/0xffffffff"
+TRACE: raw:PREROUTING:policy:3  "-P PREROUTING ACCEPT"
+TRACE: filter:INPUT:rule:1  "-A INPUT -m mark --mark 0xef -j DROP"'
+is "iptables-nft: one packet ID" "$(grep ' TRACE: ' "$T_TMP/a.txt" | cut -d' ' -f1 | sort -u | wc -l)" 1
+is "iptables-nft: nft list ruleset identical before and after" "$(nft_rules "$LAB_C")" "$before"
+is "iptables-nft: nftrace-read reproduces the live lines" "$("$NFTRACE_READ" "$T_TMP/a.pcapng")" "$(cat "$T_TMP/a.txt")"
+agg=$(sed -n '/^Aggregated packets:$/,$p' "$T_TMP/a.txt" | sed -n 2p | cut -d' ' -f2-)
+like "iptables-nft: tcpdump reads the file; the summary is tcpdump's (as far as 60 header bytes go)" \
+	"$(tcpdump -nr "$T_TMP/a.pcapng" 2>/dev/null | head -1 | cut -d' ' -f2-)" "^$(printf '%s' "$agg" | sed 's/[][\.*^$()|+?{}]/\\&/g')\$"
+like "iptables-nft: tshark shows the rule text and verdict in the comment" \
+	"$(tshark -r "$T_TMP/a.pcapng" -T fields -e frame.comment 2>/dev/null | tail -1)" \
+	'^TRACE: filter:INPUT:rule:1  "-A INPUT -m mark --mark 0xef -j DROP" \(verdict drop\)$'
+
+# A native inet table: a jump to a user chain, a counter with a comment,
+# a policy drop.
+NS=nftN$$
+netns_add "$NS"
+ip netns exec "$NS" nft -f - <<'NFT'
+table inet t {
+	chain sub {
+		udp dport 9 counter comment "count nine"
+	}
+	chain in {
+		type filter hook input priority 0; policy drop;
+		meta l4proto udp jump sub
+	}
+}
+NFT
+before=$(nft_rules "$NS")
+capture_bg "$NS" "$T_TMP/n.txt" "$T_TMP/n.log" -v -p '-p udp --dport 9' -w "$T_TMP/n.pcapng" -t 10 -c 1
+ip netns exec "$NS" python3 "$NFTRACE_SRCDIR/tests/e2e/udpsend.py" 127.0.0.1 9
+wait $CAP; rc=$?
+is "inet table: exit 0" "$rc" 0
+is "inet table: nft rule text, user chain, implicit return, policy" "$(grep ' TRACE: inet' "$T_TMP/n.txt" | cut -d' ' -f2-)" \
+'TRACE: inet t:in:rule:1  "meta l4proto udp jump sub"
+TRACE: inet t:sub:rule:1  "udp dport 9 counter packets 0 bytes 0 comment \"count nine\""
+TRACE: inet t:sub:return:2
+TRACE: inet t:in:policy:2  "policy drop"'
+is "inet table: verdicts in -v lines" "$(grep -A1 ' TRACE: inet' "$T_TMP/n.txt" | grep -o 'VERDICT=[a-z]*\( [a-z]*\)*' | tr '\n' ,)" \
+	"VERDICT=jump sub,VERDICT=continue,VERDICT=continue,VERDICT=drop,"
+is "inet table: nft list ruleset identical before and after" "$(nft_rules "$NS")" "$before"
+
+# A rule inserted above the traced one during the capture.
+capture_bg "$NS" "$T_TMP/c.txt" "$T_TMP/c.log" -p '-p udp --dport 9' -t 10 -c 2
+ip netns exec "$NS" python3 "$NFTRACE_SRCDIR/tests/e2e/udpsend.py" 127.0.0.1 9 one
+sleep 0.3
+ip netns exec "$NS" nft insert rule inet t in meta l4proto udp counter comment '"inserted"'
+sleep 0.3
+ip netns exec "$NS" python3 "$NFTRACE_SRCDIR/tests/e2e/udpsend.py" 127.0.0.1 9 two
+wait $CAP
+ev=$(grep ' TRACE: inet t:in:' "$T_TMP/c.txt" | cut -d' ' -f2-)
+is "ruleset change: events after it carry the new positions and text" "$ev" \
+'TRACE: inet t:in:rule:1  "meta l4proto udp jump sub"
+TRACE: inet t:in:policy:2  "policy drop"
+TRACE: inet t:in:rule:1  "meta l4proto udp counter packets 0 bytes 0 comment \"inserted\""
+TRACE: inet t:in:rule:2  "meta l4proto udp jump sub"
+TRACE: inet t:in:policy:3  "policy drop"'
+ip netns exec "$NS" nft delete rule inet t in handle "$(ip netns exec "$NS" nft -a list chain inet t in | sed -n 's/.*inserted.*# handle \([0-9]*\)/\1/p')"
+
+# Legacy and nf_tables rules in one namespace: both streams, one timeline.
+ip netns exec "$NS" iptables-legacy -A INPUT -p udp --dport 9 -m comment --comment legacy-sees-it
+capture_bg "$NS" "$T_TMP/b.txt" "$T_TMP/b.log" --backend auto -p '-p udp --dport 9' -t 10 -c 1 --set-logger
+ip netns exec "$NS" python3 "$NFTRACE_SRCDIR/tests/e2e/udpsend.py" 127.0.0.1 9
+wait $CAP
+like "both: auto reads both streams" "$(cat "$T_TMP/b.log")" 'reading nfnetlink_log \(legacy xtables\) and nf_tables trace events'
+ev=$(grep ' TRACE: ' "$T_TMP/b.txt")
+like "both: a legacy event" "$ev" 'TRACE: filter:INPUT:rule:1  "-A INPUT -p udp -m udp --dport 9 -m comment --comment legacy-sees-it"'
+like "both: an nf_tables event" "$ev" 'TRACE: inet t:in:rule:1  "meta l4proto udp jump sub"'
+is "both: one packet ID across both streams" "$(printf '%s\n' "$ev" | cut -d' ' -f1 | sort -u | wc -l)" 1
+
+# SIGKILL: the guardian removes the iptables-nft rule and what it created.
+before=$(nft_rules "$LAB_C")
+capture_bg "$LAB_C" "$T_TMP/k.txt" "$T_TMP/k.log" --backend nft -4 -6 -p '-p udp' -o '-p udp' -t 20
+kill -KILL $CAP; wait $CAP 2>/dev/null; sleep 1.5
+is "SIGKILL: nft list ruleset restored by the guardian" "$(nft_rules "$LAB_C")" "$before"
+
+finish

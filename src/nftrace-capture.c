@@ -1231,6 +1231,7 @@ out_guardian:
 out_source:
 	if (nsrc) {
 		struct source_stats st = { 0 };
+		char dropnote[64] = "";
 
 		for (int i = 0; i < nsrc; i++) {
 			struct source_stats one;
@@ -1240,8 +1241,16 @@ out_source:
 				source_read(srcs[i], on_event, &s);
 			srcs[i]->ops->stats(srcs[i], &one);
 			st.events += one.events;
-			st.lost += one.lost;
 			st.overruns += one.overruns;
+			/* Drops after the last delivered event leave no sequence
+			 * gap; the socket's counter has them. */
+			if (one.sock_drops != UINT64_MAX && one.sock_drops > one.lost)
+				one.lost = one.sock_drops;
+			st.lost += one.lost;
+			if (one.sock_drops != UINT64_MAX)
+				snprintf(dropnote, sizeof(dropnote),
+					 " (socket drop counter: %llu)",
+					 (unsigned long long)one.sock_drops);
 		}
 		if (s.w) {
 			struct pcapng_stats ps = {
@@ -1266,10 +1275,10 @@ out_source:
 			render_aggregate(&s.out, s.ag);
 		obuf_flush(&s.out);
 		if (captured)
-			logf_("%llu events of %llu packets captured, %llu lost by the kernel%s",
+			logf_("%llu events of %llu packets captured, %llu lost by the kernel%s%s",
 			      (unsigned long long)s.events, (unsigned long long)s.packets,
-			      (unsigned long long)st.lost,
-			      st.overruns ? " (receive buffer overrun)" : "");
+			      (unsigned long long)st.lost, dropnote,
+			      st.overruns ? ", receive buffer overrun: raise --rcvbuf" : "");
 		for (int i = 0; i < nsrc; i++)
 			srcs[i]->ops->close(srcs[i]);
 	}

@@ -27,6 +27,11 @@ struct source_stats {
 	uint64_t lost;		/* events the kernel dropped: sequence gaps, ENOBUFS */
 	uint64_t overruns;	/* ENOBUFS seen on the socket */
 	uint64_t batches;	/* recv() calls that returned data */
+	/* The socket's own drop counter (SK_MEMINFO_DROPS), the kernel's
+	 * count of messages it could not deliver; UINT64_MAX when unknown.
+	 * It also counts drops after the last delivered event, which no
+	 * sequence gap can show. */
+	uint64_t sock_drops;
 };
 
 struct source;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <linux/netlink.h>
+#include <linux/sock_diag.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <libnetfilter_log/libnetfilter_log.h>
 
@@ -165,7 +166,15 @@ static int nflog_src_read(struct source *s, source_event_fn fn, void *arg)
 
 static void nflog_src_stats(const struct source *s, struct source_stats *st)
 {
-	*st = ((const struct source_nflog *)s)->st;
+	const struct source_nflog *sn = (const struct source_nflog *)s;
+	uint32_t mi[SK_MEMINFO_VARS];
+	socklen_t l = sizeof(mi);
+
+	*st = sn->st;
+	st->sock_drops = UINT64_MAX;
+	if (getsockopt(sn->fd, SOL_SOCKET, SO_MEMINFO, mi, &l) == 0 &&
+	    l > SK_MEMINFO_DROPS * sizeof(uint32_t))
+		st->sock_drops = mi[SK_MEMINFO_DROPS];
 }
 
 static void nflog_src_close(struct source *s)

@@ -744,6 +744,7 @@ static int nft_read(struct source *base, source_event_fn fn, void *arg)
 static void nft_stats(const struct source *base, struct source_stats *st)
 {
 	*st = ((const struct src_nft *)base)->st;
+	st->sock_drops = UINT64_MAX; /* lost is the socket's counter already */
 }
 
 void source_nftrace_stats(const struct source *base, struct source_nftrace_stats *st)

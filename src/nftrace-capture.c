@@ -128,6 +128,34 @@ static void usage(FILE *f)
 		"rejects, 4 xtables lock not obtained.  See nftrace-capture(8).\n");
 }
 
+/* ---- the status line ------------------------------------------------------
+ * On a terminal only (stderr is a tty): one line kept current with events,
+ * packets, losses and the time left, erased before anything else is
+ * printed and drawn again after. */
+
+static bool status_on, status_shown;
+
+static void status_clear(void)
+{
+	if (status_shown) {
+		fputs("\r\033[K", stderr);
+		status_shown = false;
+	}
+}
+
+static void status_draw(uint64_t events, uint64_t packets, uint64_t lost, long left_s)
+{
+	if (!status_on)
+		return;
+	fprintf(stderr, "\r\033[K%llu events, %llu packets, %llu lost",
+		(unsigned long long)events, (unsigned long long)packets,
+		(unsigned long long)lost);
+	if (left_s >= 0)
+		fprintf(stderr, ", %lds left", left_s);
+	fflush(stderr);
+	status_shown = true;
+}
+
 /* ---- logging: "2026/11/27 20:28:43 Adding rule: ..." on stderr ---------- */
 
 static void vlogf(const char *fmt, va_list ap)
@@ -136,6 +164,7 @@ static void vlogf(const char *fmt, va_list ap)
 	time_t now = time(NULL);
 	struct tm tm;
 
+	status_clear();
 	localtime_r(&now, &tm);
 	strftime(ts, sizeof(ts), "%Y/%m/%d %H:%M:%S", &tm);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -165,6 +194,7 @@ static void __attribute__((format(printf, 1, 2))) errorf(const char *fmt, ...)
 {
 	va_list ap;
 
+	status_clear();
 	fprintf(stderr, "%s: ", PROG);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -919,11 +949,26 @@ static enum stop_reason capture_loop(struct session *s, struct source **src, int
 				     int sigfd, int *signo)
 {
 	uint64_t deadline = s->cfg->timeout ? mono_ms() + (uint64_t)s->cfg->timeout * 1000 : 0;
+	uint64_t drawn = 0;
 
 	for (;;) {
 		struct pollfd pfd[3] = { { sigfd, POLLIN, 0 } };
 		uint64_t now = mono_ms();
 		int wait_ms = -1, r;
+
+		if (status_on && now - drawn >= 250) {
+			uint64_t lost = 0;
+
+			for (int i = 0; i < nsrc; i++) {
+				struct source_stats st;
+
+				src[i]->ops->stats(src[i], &st);
+				lost += st.lost;
+			}
+			status_draw(s->events, s->packets, lost,
+				    deadline ? (long)((deadline - now + 999) / 1000) : -1);
+			drawn = now;
+		}
 
 		if (s->stop) {
 			if (now >= s->grace_deadline_ms)
@@ -938,6 +983,8 @@ static enum stop_reason capture_loop(struct session *s, struct source **src, int
 			pfd[i + 1].fd = source_fd(src[i]);
 			pfd[i + 1].events = POLLIN;
 		}
+		if (status_on && (wait_ms < 0 || wait_ms > 250))
+			wait_ms = 250;
 		r = poll(pfd, (nfds_t)nsrc + 1, wait_ms);
 		if (r < 0) {
 			if (errno == EINTR)
@@ -956,6 +1003,8 @@ static enum stop_reason capture_loop(struct session *s, struct source **src, int
 		for (int i = 0; i < nsrc; i++) {
 			if (!(pfd[i + 1].revents & (POLLIN | POLLERR)))
 				continue;
+			if (!s->cfg->quiet)
+				status_clear(); /* event lines may share the terminal */
 			r = source_read(src[i], on_event, s);
 			if (s->w && pcapng_writer_flush(s->w) < 0 && !s->write_err)
 				s->write_err = -EIO;
@@ -1197,7 +1246,10 @@ int main(int argc, char **argv)
 	if (r < 0)
 		logf_("Warning: could not drop capabilities: %s", strerror(-r));
 	captured = true;
+	status_on = isatty(2);
 	why = capture_loop(&s, srcs, nsrc, sigfd, &signo);
+	status_clear();
+	status_on = false;
 	if (why == STOP_ERROR)
 		status = EXIT_FAIL;
 	if (why == STOP_SIGNAL)

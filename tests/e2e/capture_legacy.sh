@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 need_root
 need_tool ip iptables-legacy iptables-legacy-save tcpdump tshark python3
-plan 18
+plan 20
 
 lab_setup || { not_ok "lab setup"; finish; exit 1; }
 lab_firewall
@@ -80,5 +80,21 @@ is "DNAT: one ID before and after the rewrite" "$(printf '%s\n' "$ev" | cut -d' 
 dsts=$(tcpdump -nr "$T_TMP/dnat.pcapng" 2>/dev/null | awk '{print $5}' | sort -u | tr '\n' ' ')
 is "DNAT: tcpdump sees both destinations in the file" "$dsts" "192.0.2.53.53: 192.0.2.99.53: "
 is "DNAT: ruleset before and after identical" "$(saved_rules "$LAB_C")" "$before"
+
+# A pcap filter keeps only the events of matching packets: the DNS answer
+# passes 'udp port 53', a datagram from the server to port 9 does not.
+"$NFTRACE_CAPTURE" --netns "$LAB_C" --set-logger -p "-s $LAB_SRV -p udp" -t 10 -c 1 \
+	'udp port 53' >"$T_TMP/f.txt" 2>"$T_TMP/f.log" &
+cap=$!
+bg_pid $cap
+wait_for "$T_TMP/f.log" 'Adding rule'
+sleep 0.3
+ip netns exec "$LAB_S" python3 "$NFTRACE_SRCDIR/tests/e2e/udpsend.py" $LAB_CLI 9
+sleep 0.2
+ip netns exec "$LAB_C" python3 "$NFTRACE_SRCDIR/tests/e2e/dnsq.py" $LAB_SRV example.com 0.5 4243 40001
+wait $cap
+agg=$(sed -n '/^Aggregated packets:$/,$p' "$T_TMP/f.txt" | sed 1d | grep . | cut -d' ' -f2-)
+like "filter: only the DNS answer is kept" "$agg" '^IP 192\.0\.2\.53\.53 > 192\.0\.2\.2\.40001: 4243'
+is "filter: no event of the port 9 datagram" "$(grep -c '\.9:' <<<"$agg")" 0
 
 finish

@@ -102,30 +102,52 @@ static const struct option_doc {
 };
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
 
+/* "  -x, --long ARG   help", the help wrapped to 80 columns. */
+static void print_option(FILE *f, const struct option_doc *d)
+{
+	char left[64];
+	const char *h = d->help;
+	int col = 0;
+
+	if (d->shortopt)
+		snprintf(left, sizeof(left), "-%c, --%s%s%s", d->shortopt, d->opt.name,
+			 d->arg ? " " : "", d->arg ? d->arg : "");
+	else
+		snprintf(left, sizeof(left), "    --%s%s%s", d->opt.name,
+			 d->arg ? " " : "", d->arg ? d->arg : "");
+	fprintf(f, "  %-26s", left);
+	while (*h) {
+		size_t w = strcspn(h, " ");
+
+		if (col && col + 1 + (int)w > 51) {
+			fprintf(f, "\n%28s", "");
+			col = 0;
+		}
+		fprintf(f, "%s%.*s", col ? " " : " ", (int)w, h);
+		col += (int)w + 1;
+		h += w;
+		while (*h == ' ')
+			h++;
+	}
+	fputc('\n', f);
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: %s [-4] [-6] [-p RULE] [-o RULE] [-w FILE] [-t SECONDS] [-c COUNT]\n"
-		"                       [-l LIMIT] [-L] [-W SECONDS] [-v] [-q] [--netns NAME]\n"
-		"                       [--set-logger] [EXPRESSION]\n"
-		"       %s --cleanup [-4] [-6] [--netns NAME]\n"
-		"Trace packets through iptables: install TRACE rules, print every rule each\n"
-		"packet passes with the rule's text, write the events to pcapng, remove the rules.\n"
-		"EXPRESSION is a pcap filter (as tcpdump takes it) on the traced packets.\n\n",
-		PROG, PROG);
-	for (size_t i = 0; i < NOPTIONS; i++) {
-		const struct option_doc *d = &options[i];
-		char left[64];
-
-		if (d->shortopt)
-			snprintf(left, sizeof(left), "-%c, --%s%s%s", d->shortopt, d->opt.name,
-				 d->arg ? " " : "", d->arg ? d->arg : "");
-		else
-			snprintf(left, sizeof(left), "    --%s%s%s", d->opt.name,
-				 d->arg ? " " : "", d->arg ? d->arg : "");
-		fprintf(f, "  %-26s %s\n", left, d->help);
-	}
-	fprintf(f, "\nExit status: 0 ok, 1 runtime failure, 2 usage error or a rule iptables\n"
-		"rejects, 4 xtables lock not obtained.  See nftrace-capture(8).\n");
+		"         [-l LIMIT] [-L] [-W SECONDS] [-v] [-q] [-Z USER] [--netns NAME]\n"
+		"         [--set-logger] [--backend auto|legacy|nft] [--max-rate EVENTS]\n"
+		"         [--rcvbuf BYTES] [EXPRESSION]\n"
+		"       %s --cleanup [--netns NAME]\n"
+		"Trace packets through iptables and nftables: install TRACE rules, print every\n"
+		"rule each packet passes with the rule's text, write the events to pcapng,\n"
+		"remove the rules.  EXPRESSION is a pcap filter (as tcpdump takes it) that\n"
+		"keeps only the events of matching packets.\n\n", PROG, PROG);
+	for (size_t i = 0; i < NOPTIONS; i++)
+		print_option(f, &options[i]);
+	fprintf(f, "\nExit status: 0 ok, 1 runtime failure (also the --max-rate brake), 2 usage\n"
+		"error or a rule iptables rejects, 4 xtables lock not obtained.\n"
+		"See nftrace-capture(8).\n");
 }
 
 /* ---- the status line ------------------------------------------------------

@@ -2,7 +2,8 @@
 /*
  * test_dissect.c - the dissector against tcpdump itself.
  *
- * tests/data/dissect holds captures built by gen_pcaps.py and, next to each,
+ * tests/data/dissect holds captures built by gen_pcaps.py (real.pcap: the
+ * kernel's own traffic, capture_real.sh) and, next to each,
  * what tcpdump 4.99 printed for it (regen.sh).  Every packet is summarised
  * here and compared with tcpdump's text, with -n and with -v, as one run over
  * the file (relative TCP sequence numbers through a dissect_ctx) and packet
@@ -32,7 +33,7 @@
 /* Every capture of the corpus; see gen_pcaps.py for what each holds. */
 static const char *const corpus[] = {
 	"ipv4", "tcp", "flow", "udp", "dns", "icmp", "ipv6", "other",
-	"nftrace", "fuzz", "brief",
+	"nftrace", "fuzz", "brief", "real", "real_nft",
 };
 
 /* Captures whose -v text is not matched (protocol bodies tcpdump -v
@@ -40,7 +41,9 @@ static const char *const corpus[] = {
 static const char *const brief_only[] = { "brief" };
 
 /* Those with a per-packet (stateless) expectation as well. */
-static const char *const stateless_corpus[] = { "tcp", "flow", "nftrace" };
+static const char *const stateless_corpus[] = {
+	"tcp", "flow", "nftrace", "real", "real_nft",
+};
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_SHOWN 20

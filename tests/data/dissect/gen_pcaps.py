@@ -896,6 +896,17 @@ def fuzz_pkts(seed=20240501, n=600):
     return P
 
 
+def real_nft_pkts():
+    """real.pcap (capture_real.sh) cut the way nf_tables traces cut."""
+    d = open(os.path.join(HERE, 'real.pcap'), 'rb').read()
+    P, off = [], 24
+    while off < len(d):
+        cl = struct.unpack('<I', d[off + 8:off + 12])[0]
+        P.append(nft_cut(d[off + 16:off + 16 + cl]))
+        off += 16 + cl
+    return P
+
+
 FILES = {
     'ipv4.pcap': ipv4_pkts,
     'tcp.pcap': tcp_pkts,
@@ -907,6 +918,7 @@ FILES = {
     'other.pcap': other_pkts,
     'nftrace.pcap': nft_pkts,
     'brief.pcap': brief_pkts,
+    'real_nft.pcap': real_nft_pkts,
     'fuzz.pcap': fuzz_pkts,
 }
 

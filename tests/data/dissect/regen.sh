@@ -17,7 +17,7 @@
 set -eu
 cd "$(dirname "$0")"
 TCPDUMP=${TCPDUMP:-tcpdump}
-STATELESS="tcp flow nftrace"
+STATELESS="tcp flow nftrace real real_nft"
 
 [ "${GEN:-0}" = 1 ] && python3 gen_pcaps.py
 

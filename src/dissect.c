@@ -85,6 +85,33 @@ void dz_puthex(struct dz *d, uint32_t v, unsigned width)
 	dz_putn(d, tmp + i, sizeof(tmp) - i);
 }
 
+static void putu64(struct dz *d, uint64_t v)
+{
+	char tmp[20];
+	size_t i = sizeof(tmp);
+
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	dz_putn(d, tmp + i, sizeof(tmp) - i);
+}
+
+static void puthex64(struct dz *d, uint64_t v)
+{
+	if (v >> 32) {
+		dz_puthex(d, (uint32_t)(v >> 32), 1);
+		dz_puthex(d, (uint32_t)v, 8);
+	} else {
+		dz_puthex(d, (uint32_t)v, 1);
+	}
+}
+
+static uint64_t dz_be64(const struct dz *d, size_t off)
+{
+	return (uint64_t)dz_be32(d, off) << 32 | dz_be32(d, off + 4);
+}
+
 void dz_put_ip4(struct dz *d, const uint8_t *a)
 {
 	char tmp[16];
@@ -1853,10 +1880,228 @@ static void put_port_addrs(struct dz *d, size_t iph, int ver, uint8_t ipproto,
 	}
 }
 
+/*
+ * A Multipath TCP option (RFC 8684 3), op at its kind byte, len its length
+ * (all captured).  Returns 0 when tcpdump calls the option bad.
+ */
+static int mptcp_option(struct dz *d, size_t op, uint32_t len, uint8_t flags)
+{
+	static const char *const names[9] = {
+		"capable", "join", "dss", "add-addr", "rem-addr", "prio",
+		"fail", "fast-close", "unknown"
+	};
+	unsigned sub;
+
+	d->proto = "mptcp";
+	if (len < 3)
+		return 0;
+	sub = dz_u8(d, op + 2) >> 4;
+	if (sub > 8)
+		sub = 8;
+	dz_putc(d, ' ');
+	dz_putu(d, len);
+	dz_putc(d, ' ');
+	dz_puts(d, names[sub]);
+	switch (sub) {
+	case 0: {
+		unsigned ver = dz_u8(d, op + 2) & 0xf;
+
+		if (!((len == 12 || len == 4) && flags & 0x02) &&
+		    !((len == 20 || len == 22) && (flags & 0x12) == 0x10))
+			return 0;
+		if (ver > 1) {
+			DZ_LIT(d, " Unknown Version (");
+			dz_putu(d, ver);
+			dz_putc(d, ')');
+			return 1;
+		}
+		DZ_LIT(d, " v");
+		dz_putu(d, ver);
+		if (dz_u8(d, op + 3) & 0x80)
+			DZ_LIT(d, " csum");
+		if (len == 12 || len >= 20) {
+			DZ_LIT(d, " {0x");
+			puthex64(d, dz_be64(d, op + 4));
+			if (len >= 20) {
+				DZ_LIT(d, ",0x");
+				puthex64(d, dz_be64(d, op + 12));
+			}
+			dz_putc(d, '}');
+		}
+		return 1;
+	}
+	case 1: {
+		size_t i;
+
+		if (!(len == 12 && (flags & 0x02)) &&
+		    !(len == 16 && (flags & 0x12) == 0x12) &&
+		    !(len == 24 && (flags & 0x10)))
+			return 0;
+		if (len != 24) {
+			if (dz_u8(d, op + 2) & 1)
+				DZ_LIT(d, " backup");
+			DZ_LIT(d, " id ");
+			dz_putu(d, dz_u8(d, op + 3));
+		}
+		if (len == 12) {
+			DZ_LIT(d, " token 0x");
+			dz_puthex(d, dz_be32(d, op + 4), 1);
+			DZ_LIT(d, " nonce 0x");
+			dz_puthex(d, dz_be32(d, op + 8), 1);
+		} else if (len == 16) {
+			DZ_LIT(d, " hmac 0x");
+			puthex64(d, dz_be64(d, op + 4));
+			DZ_LIT(d, " nonce 0x");
+			dz_puthex(d, dz_be32(d, op + 12), 1);
+		} else {
+			DZ_LIT(d, " hmac 0x");
+			for (i = 0; i < 20; i++)
+				dz_puthex(d, dz_u8(d, op + 4 + i), 2);
+		}
+		return 1;
+	}
+	case 2: {
+		uint8_t f;
+		size_t p = op + 4;
+		uint32_t left;
+
+		if (len < 4 || (flags & 0x02))
+			return 0;
+		f = dz_u8(d, op + 3);
+		if (f & 0x10)
+			DZ_LIT(d, " fin");
+		left = len - 4;
+		if (f & 0x01) {
+			DZ_LIT(d, " ack ");
+			if (f & 0x02) {
+				if (left < 8)
+					return 0;
+				putu64(d, dz_be64(d, p));
+				p += 8;
+				left -= 8;
+			} else {
+				if (left < 4)
+					return 0;
+				dz_putu(d, dz_be32(d, p));
+				p += 4;
+				left -= 4;
+			}
+		}
+		if (f & 0x04) {
+			DZ_LIT(d, " seq ");
+			if (f & 0x08) {
+				if (left < 8)
+					return 0;
+				putu64(d, dz_be64(d, p));
+				p += 8;
+				left -= 8;
+			} else {
+				if (left < 4)
+					return 0;
+				dz_putu(d, dz_be32(d, p));
+				p += 4;
+				left -= 4;
+			}
+			if (left < 4)
+				return 0;
+			DZ_LIT(d, " subseq ");
+			dz_putu(d, dz_be32(d, p));
+			p += 4;
+			left -= 4;
+			if (left < 2)
+				return 0;
+			DZ_LIT(d, " len ");
+			dz_putu(d, dz_be16(d, p));
+			p += 2;
+			left -= 2;
+			if (left >= 2) {
+				DZ_LIT(d, " csum 0x");
+				dz_puthex(d, dz_be16(d, p), 1);
+				left -= 2;
+			}
+		}
+		return left == 0;
+	}
+	case 3: {
+		unsigned e;
+
+		if (!(len == 8 || len == 10 || len == 16 || len == 18 ||
+		      len == 20 || len == 22 || len == 28 || len == 30))
+			return 0;
+		e = dz_u8(d, op + 2) & 0xf;
+		dz_putc(d, ' ');
+		dz_puts(d, e == 6 ? "v0-ip6" : e == 4 ? "v0-ip4" :
+			   e == 1 ? "v1-echo" : e == 0 ? "v1" :
+			   "[bad version/echo]");
+		DZ_LIT(d, " id ");
+		dz_putu(d, dz_u8(d, op + 3));
+		dz_putc(d, ' ');
+		if (len <= 18) {
+			dz_put_ip4(d, d->pkt + op + 4);
+			if (len == 10 || len == 18) {
+				dz_putc(d, ':');
+				dz_putu(d, dz_be16(d, op + 8));
+			}
+			if (len == 16 || len == 18) {
+				DZ_LIT(d, " hmac 0x");
+				puthex64(d, dz_be64(d, op + (len == 16 ? 8 : 10)));
+			}
+		} else {
+			dz_put_ip6(d, d->pkt + op + 4);
+			if (len == 22 || len == 30) {
+				dz_putc(d, ':');
+				dz_putu(d, dz_be16(d, op + 20));
+			}
+			if (len == 28 || len == 30) {
+				DZ_LIT(d, " hmac 0x");
+				puthex64(d, dz_be64(d, op + (len == 28 ? 20 : 22)));
+			}
+		}
+		return 1;
+	}
+	case 4: {
+		uint32_t i;
+
+		if (len < 4)
+			return 0;
+		DZ_LIT(d, " id");
+		for (i = 0; i < len - 3; i++) {
+			dz_putc(d, ' ');
+			dz_putu(d, dz_u8(d, op + 3 + i));
+		}
+		return 1;
+	}
+	case 5:
+		if (len != 3 && len != 4)
+			return 0;
+		if (dz_u8(d, op + 2) & 1)
+			DZ_LIT(d, " backup");
+		else
+			DZ_LIT(d, " non-backup");
+		if (len == 4) {
+			DZ_LIT(d, " id ");
+			dz_putu(d, dz_u8(d, op + 3));
+		}
+		return 1;
+	case 6:
+	case 7:
+		if (len != 12)
+			return 0;
+		dz_puts(d, sub == 6 ? " seq " : " key 0x");
+		if (sub == 6)
+			putu64(d, dz_be64(d, op + 4));
+		else
+			puthex64(d, dz_be64(d, op + 4));
+		return 1;
+	default:
+		return 1;
+	}
+}
+
 /* Options of the header whose data (paylen bytes) starts at pay. */
 static int tcp_options(struct dz *d, size_t cp, uint32_t hlen, bool rev,
 		       uint32_t thseq, uint32_t thack, size_t pay,
-		       uint32_t paylen)
+		       uint32_t paylen, uint8_t flags)
 {
 	char ch = '\0';
 	uint32_t opt, len, datalen, i;
@@ -2040,8 +2285,13 @@ static int tcp_options(struct dz *d, size_t cp, uint32_t hlen, bool rev,
 				dz_puthex(d, magic, 4);
 			break;
 		}
+		case 30:
+			datalen = len - 2;
+			LENCHECK(datalen);
+			if (!mptcp_option(d, cp - 2, len, flags))
+				goto bad;
+			break;
 		default:
-			/* MPTCP (30) has its own printer in tcpdump; shown raw here. */
 			datalen = len - 2;
 			if (datalen)
 				DZ_LIT(d, " 0x");
@@ -2225,7 +2475,7 @@ static int tcp_print(struct dz *d, size_t tp, uint32_t length, size_t iph,
 	}
 	if (hlen > 20) {
 		rc = tcp_options(d, tp + 20, hlen - 20, rev, thseq, thack,
-				 tp + hlen, length);
+				 tp + hlen, length, flags);
 		if (rc == DZ_TRUNC)
 			return DZ_TRUNC;
 		if (rc < 0)

@@ -340,6 +340,193 @@ int dz_fqdn(struct dz *d, size_t cp, size_t msg, size_t *next)
 	return fqdn_print(&m, cp, next);
 }
 
+static const struct {
+	unsigned v;
+	const char *s;
+} dau_names[] = {
+	{ 0, "DELETE" }, { 1, "RSAMD5" }, { 2, "DH" }, { 3, "DS" },
+	{ 5, "RSASHA1" }, { 6, "DSA-NSEC3-SHA1" }, { 7, "RSASHA1-NSEC3-SHA1" },
+	{ 8, "RSASHA256" }, { 10, "RSASHA512" }, { 12, "ECC-GOST" },
+	{ 13, "ECDSAP256SHA256" }, { 14, "ECDSAP384SHA384" }, { 15, "ED25519" },
+	{ 16, "ED448" }, { 252, "INDIRECT" }, { 253, "PRIVATEDNS" },
+	{ 254, "PRIVATEOID" },
+};
+
+/* Algorithm numbers of DAU, DHU and N3U (RFC 6975). */
+static void put_alg(struct dz *d, unsigned opt, unsigned a)
+{
+	static const char *const dhu[5] = {
+		NULL, "SHA-1", "SHA-256", "GOST_R_34.11-94", "SHA-384"
+	};
+	const char *s = NULL;
+	size_t i;
+
+	if (opt == 5) {
+		for (i = 0; i < sizeof(dau_names) / sizeof(dau_names[0]); i++)
+			if (dau_names[i].v == a)
+				s = dau_names[i].s;
+	} else if (opt == 6) {
+		s = a < 5 ? dhu[a] : NULL;
+	} else if (a == 1) {
+		s = "SHA-1";
+	}
+	if (s) {
+		dz_puts(d, s);
+	} else {
+		DZ_LIT(d, "Alg_");
+		dz_putu(d, a);
+	}
+}
+
+/* EDNS Client Subnet (RFC 7871 6): family, prefix lengths, address. */
+static void eopt_ecs(struct dz *d, size_t cp, unsigned len)
+{
+	unsigned family, bits, src, scope;
+	uint8_t a[16];
+
+	if (len < 4)
+		goto invalid;
+	family = dz_be16(d, cp);
+	src = dz_u8(d, cp + 2);
+	scope = dz_u8(d, cp + 3);
+	if (family == 1)
+		bits = 32;
+	else if (family == 2)
+		bits = 128;
+	else
+		goto invalid;
+	if (len - 4 > bits / 8 || src > bits || scope > bits ||
+	    (src + 7) / 8 != len - 4)
+		goto invalid;
+	memset(a, 0, sizeof(a));
+	memcpy(a, d->pkt + cp + 4, len - 4);
+	if (family == 1)
+		dz_put_ip4(d, a);
+	else
+		dz_put_ip6(d, a);
+	dz_putc(d, '/');
+	dz_putu(d, src);
+	dz_putc(d, '/');
+	dz_putu(d, scope);
+	return;
+invalid:
+	DZ_LIT(d, " (invalid)");
+}
+
+static const char *edns_opt_name(unsigned opt)
+{
+	static const char *const names[18] = {
+		NULL, "LLQ", "UL", "NSID", NULL, "DAU", "DHU", "N3U", "ECS",
+		"EXPIRE", "COOKIE", "KEEPALIVE", "PADDING", "CHAIN", "KEY-TAG",
+		NULL, "CLIENT-TAG", "SERVER-TAG"
+	};
+
+	return opt < 18 ? names[opt] : NULL;
+}
+
+/* One EDNS option (RFC 6891 6.1.2); 0 in *next when it is cut short. */
+static int eopt_print(struct dns *m, size_t cp, size_t *next)
+{
+	struct dz *d = m->d;
+	unsigned opt, len, i;
+	const char *name;
+
+	*next = 0;
+	if (!dz_has(d, cp, 2))
+		return DZ_OK;
+	opt = dz_be16(d, cp);
+	name = edns_opt_name(opt);
+	if (name) {
+		dz_puts(d, name);
+	} else {
+		DZ_LIT(d, "Opt");
+		dz_putu(d, opt);
+	}
+	if (!dz_has(d, cp + 2, 2))
+		return DZ_OK;
+	len = dz_be16(d, cp + 2);
+	cp += 4;
+	if (!dz_has(d, cp, len))
+		return DZ_OK;
+	if (len > 0) {
+		dz_putc(d, ' ');
+		switch (opt) {
+		case 8:
+			eopt_ecs(d, cp, len);
+			break;
+		case 10:
+			if (len < 8 || (len > 8 && len < 16) || len > 40) {
+				DZ_LIT(d, " (invalid)");
+				break;
+			}
+			for (i = 0; i < len; i++) {
+				if (i == 8)
+					dz_putc(d, ' ');
+				dz_puthex(d, dz_u8(d, cp + i), 2);
+			}
+			break;
+		case 11:
+			if (len != 2) {
+				DZ_LIT(d, " (invalid)");
+				break;
+			}
+			dz_putu(d, dz_be16(d, cp) / 10u);
+			dz_putc(d, '.');
+			dz_putu(d, dz_be16(d, cp) % 10u);
+			DZ_LIT(d, " sec");
+			break;
+		case 9:
+			if (len != 4) {
+				DZ_LIT(d, " (invalid)");
+				break;
+			}
+			dz_putu(d, dz_be32(d, cp));
+			DZ_LIT(d, " sec");
+			break;
+		case 12:
+			dz_putc(d, '(');
+			dz_putu(d, len);
+			dz_putc(d, ')');
+			break;
+		case 14:
+			if (len % 2 != 0) {
+				DZ_LIT(d, " (invalid)");
+				break;
+			}
+			for (i = 0; i < len; i += 2) {
+				if (i > 0)
+					dz_putc(d, ' ');
+				dz_putu(d, dz_be16(d, cp + i));
+			}
+			break;
+		case 5:
+		case 6:
+		case 7:
+			for (i = 0; i < len; i++) {
+				if (i > 0)
+					dz_putc(d, ' ');
+				put_alg(d, opt, dz_u8(d, cp + i));
+			}
+			break;
+		case 13: {
+			struct dns chain = { d, cp + len, false };
+			size_t after;
+			int rc = fqdn_print(&chain, cp, &after);
+
+			if (rc != DZ_OK)
+				return rc;
+			break;
+		}
+		default:
+			for (i = 0; i < len; i++)
+				dz_puthex(d, dz_u8(d, cp + i), 2);
+			break;
+		}
+	}
+	*next = cp + len;
+	return DZ_OK;
+}
+
 /* A question; *next as for fqdn_print(). */
 static int ns_qprint(struct dns *m, size_t cp, size_t *next)
 {
@@ -543,6 +730,17 @@ static int ns_rprint(struct dns *m, size_t cp, size_t *next)
 		dz_putu(d, cls);
 		if (opt_flags & 0x8000)
 			DZ_LIT(d, " DO");
+		if (cp < rp) {
+			DZ_LIT(d, " [");
+			while (cp < rp) {
+				rc = eopt_print(m, cp, &cp);
+				if (rc != DZ_OK || cp == 0)
+					return rc;
+				if (cp < rp)
+					dz_putc(d, ',');
+			}
+			dz_putc(d, ']');
+		}
 		break;
 	case T_TSIG:
 		if (!d->verbose)

@@ -33,7 +33,7 @@
 /* Every capture of the corpus; see gen_pcaps.py for what each holds. */
 static const char *const corpus[] = {
 	"ipv4", "tcp", "flow", "udp", "dns", "icmp", "ipv6", "other",
-	"nftrace", "fuzz", "brief", "real", "real_nft",
+	"nftrace", "fuzz", "random", "brief", "real", "real_nft",
 };
 
 /* Captures whose -v text is not matched (protocol bodies tcpdump -v

@@ -291,6 +291,23 @@ def tcp_pkts():
               bytes.fromhex('080a00000001'), bytes.fromhex('ff02')):
         o = o + bytes((4 - len(o) % 4) % 4)
         P.append(T4(A, B, 40001, 40002, 1, 2, 0x10, opts=o))
+    # Multipath TCP (RFC 8684 3): every subtype, good and bad lengths
+    for fl, o in ((0x02, '1e0c0081aabbccddeeff0011'), (0x02, '1e040100'),
+                  (0x10, '1e1400010102030405060708090a0b0c0d0e0f10'),
+                  (0x10, '1e0c0081aabbccddeeff0011'), (0x02, '1e0c05010000000100000002'),
+                  (0x12, '1e10100200000000000000090000000a'),
+                  (0x10, '1e18100000' + '11' * 19), (0x10, '1e081001000003e8'),
+                  (0x10, '1e14200f00000000000000070000000100000002000a'),
+                  (0x10, '1e0e200500000001000000020003'),
+                  (0x10, '1e0a3004c0a80001'), (0x10, '1e0a3104c0a800011f90'),
+                  (0x10, '1e163606' + '20010db8000000000000000000000001' + '1f90'),
+                  (0x10, '1e1030040a0000010102030405060708'),
+                  (0x10, '1e064002030500'), (0x10, '1e035000'), (0x10, '1e045101'),
+                  (0x10, '1e0c6000000000000000002a'), (0x10, '1e0c70000102030405060708'),
+                  (0x10, '1e04f000'), (0x10, '1e02'), (0x10, '1e0400'), (0x02, '1e14000100')):
+        o = bytes.fromhex(o)
+        o = o + bytes((4 - len(o) % 4) % 4)
+        P.append(T4(A, B, 40003, 40004, 9, 8, fl, opts=o))
     # header length fields: too short, too long, beyond the capture
     P.append(T4(A, B, 1, 2, 3, 4, 0x10, off=4))
     P.append(T4(A, B, 1, 2, 3, 4, 0x10, off=0))
@@ -488,6 +505,17 @@ def dns_msgs():
     M.append(dns(35, 0x8180, [q(b'\x80\x00', 1)]))
     M.append(dns(36, 0x8180, [q(b'\x42\x00', 1)]))
     M.append(dns(37, 0x8180, [q(b'\xc0\x0c', 1)]))
+    # an OPT record (RFC 6891) where -n shows it: the answer section
+    def eo(code, data):
+        return struct.pack('!HH', code, len(data)) + data
+    for rd in (eo(8, struct.pack('!HBB', 1, 24, 0) + bytes([192, 0, 2])),
+               eo(8, struct.pack('!HBB', 2, 56, 0) + bytes(7)), eo(8, b'\x00'),
+               eo(10, bytes(range(8))), eo(10, bytes(range(24))) + eo(12, bytes(3)),
+               eo(10, bytes(9)), eo(11, struct.pack('!H', 1234)), eo(9, struct.pack('!I', 3600)),
+               eo(14, struct.pack('!HH', 20326, 5)), eo(5, bytes([8, 13, 15, 200])),
+               eo(6, bytes([1, 2, 4, 9])), eo(7, bytes([1, 2])), eo(13, dname('example.com.')),
+               eo(3, b'ns1'), eo(0, b''), eo(65001, b'\xab'), eo(1, b'\x01\x02')[:5]):
+        M.append(dns(38, 0x8180, [q('a.', 1)], an=[opt(do=True, rdata=rd)]))
     return M
 
 
@@ -896,6 +924,108 @@ def fuzz_pkts(seed=20240501, n=600):
     return P
 
 
+def random_pkts(seed=7, n=1500):
+    """Random DNS messages, TCP options and IP options, in full and cut."""
+    rnd = random.Random(seed)
+
+    def rname():
+        k = rnd.random()
+        if k < 0.1:
+            return b'\x00'
+        if k < 0.3:
+            return bytes([0xc0, rnd.choice([12, 13, 0, 20, 40, 255])])
+        labels = b''
+        for _ in range(rnd.randrange(1, 4)):
+            l = rnd.choice([1, 3, 5, 63, 64, 0x41, 0x81])
+            if l in (0x41, 0x81):
+                labels += bytes([l, rnd.randrange(256)]) + bytes(rnd.randrange(4))
+                continue
+            labels += bytes([l]) + bytes(rnd.choice(b'abcxyz-_\x01\xff .')
+                                         for _ in range(min(l, rnd.randrange(0, l + 2))))
+        return labels + (b'\x00' if rnd.random() < 0.7 else bytes([0xc0, rnd.choice([12, 14, 30])]))
+
+    def rdata(t):
+        if t == 1:
+            return bytes(rnd.randrange(256) for _ in range(rnd.choice([4, 4, 4, 3, 5])))
+        if t == 28:
+            return bytes(rnd.randrange(256) for _ in range(rnd.choice([16, 16, 15])))
+        if t in (2, 5, 12, 39):
+            return rname()
+        if t == 15:
+            return struct.pack('!H', rnd.randrange(65536)) + rname()
+        if t == 16:
+            return b''.join(bytes([l]) + b'x' * l for l in [rnd.randrange(8) for _ in range(rnd.randrange(4))]) + \
+                bytes(rnd.randrange(2))
+        if t == 33:
+            return struct.pack('!HHH', 1, 2, 3) + rname()
+        if t == 6:
+            return rname() + rname() + bytes(rnd.choice([20, 19, 4]))
+        if t == 38:
+            return bytes([rnd.choice([0, 64, 128, 129, 1])]) + bytes(rnd.randrange(17)) + rname()
+        if t == 256:
+            return struct.pack('!HH', 1, 2) + b'uri' * rnd.randrange(3)
+        if t == 250:
+            return rname() + bytes(rnd.randrange(18))
+        return bytes(rnd.randrange(12))
+
+    def msg():
+        qd = [rname() + struct.pack('!HH', rnd.choice([1, 28, 12, 255, 65000, 41, 6]),
+                                    rnd.choice([1, 1, 3, 4, 255, 0x8001, 9]))
+              for _ in range(rnd.choice([0, 1, 1, 1, 2]))]
+        rrs = []
+        for _ in range(rnd.randrange(0, 5)):
+            t = rnd.choice([1, 28, 2, 5, 12, 39, 15, 16, 33, 6, 38, 256, 250, 41, 99, 13, 255])
+            rd = rdata(t)
+            ln = len(rd) if rnd.random() < 0.85 else rnd.randrange(40)
+            rrs.append(rname() + struct.pack('!HHIH', t, rnd.choice([1, 1, 3, 0x8001, 4096]), 300, ln) + rd)
+        na = rnd.randrange(len(rrs) + 1)
+        nn = rnd.randrange(len(rrs) - na + 1)
+        flags = rnd.choice([0x0100, 0x8180, 0x8183, 0x8580, 0x0110, 0x2800, 0x8400, 0, rnd.randrange(65536)])
+        counts = None
+        if rnd.random() < 0.2:
+            counts = tuple(rnd.randrange(4) for _ in range(4))
+        return dns(rnd.randrange(65536), flags, qd, rrs[:na], rrs[na:na + nn], rrs[na + nn:], counts=counts)
+
+    def tcpopts():
+        o = b''
+        for _ in range(rnd.randrange(1, 5)):
+            k = rnd.choice([0, 1, 2, 3, 4, 5, 8, 19, 28, 29, 30, 34, 254, 99, 6, 7, 11, 12, 13, 20])
+            if k in (0, 1):
+                o += bytes([k])
+                continue
+            l = rnd.choice([2, 3, 4, 6, 8, 10, 12, 18, rnd.randrange(40)])
+            o += bytes([k, l]) + bytes(rnd.randrange(256) for _ in range(max(0, min(l - 2, rnd.randrange(0, l + 1)))))
+        o = o[:40]
+        return o + bytes((4 - len(o) % 4) % 4)
+
+    P = []
+    for _ in range(n):
+        k = rnd.random()
+        if k < 0.45:
+            m = msg()
+            sp, dp = rnd.choice([(40000, 53), (53, 40000), (5353, 5353)])
+            p = U4(A, B, sp, dp, m) if rnd.random() < 0.7 else U6(S, D, sp, dp, m)
+            if rnd.random() < 0.15:
+                p = T4(A, B, sp, dp, 1, 2, 0x18, data=struct.pack('!H', len(m)) + m)
+        elif k < 0.75:
+            o = tcpopts()
+            sp, dp = rnd.choice([(1, 2), (40000, 80), (443, 40000), (5, 5)])
+            if rnd.random() < 0.7:
+                p = T4(A, B, sp, dp, rnd.getrandbits(32), rnd.getrandbits(32), rnd.randrange(256),
+                       opts=o, data=bytes(rnd.randrange(4)))
+            else:
+                p = T6(S, D, sp, dp, rnd.getrandbits(32), rnd.getrandbits(32), rnd.randrange(256), opts=o)
+        else:
+            o = bytes(rnd.randrange(256) if rnd.random() < 0.3 else
+                      rnd.choice([0, 1, 7, 68, 131, 137, 148, 130, 82, 3, 8, 12])
+                      for _ in range(rnd.choice([4, 8, 12, 16, 20, 40])))
+            p = ip4(A, B, rnd.choice([17, 6, 1]),
+                    rnd.choice([udp(1, 2, b'abc'), tcp(1, 2, 3, 4, 0x10), icmp(8, 0, bytes(4))]), opts=o)
+        cl = len(p) if rnd.random() < 0.6 else rnd.randrange(1, len(p) + 1)
+        P.append((p[:cl], len(p)))
+    return P
+
+
 def real_nft_pkts():
     """real.pcap (capture_real.sh) cut the way nf_tables traces cut."""
     d = open(os.path.join(HERE, 'real.pcap'), 'rb').read()
@@ -920,6 +1050,7 @@ FILES = {
     'brief.pcap': brief_pkts,
     'real_nft.pcap': real_nft_pkts,
     'fuzz.pcap': fuzz_pkts,
+    'random.pcap': random_pkts,
 }
 
 if __name__ == '__main__':

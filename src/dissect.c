@@ -424,6 +424,8 @@ static int ah_print(struct dz *d, size_t bp, int *advance);
 static int ipcomp_print(struct dz *d, size_t bp);
 static int sctp_print(struct dz *d, size_t bp, size_t iph, int ver,
 		      uint32_t length);
+static int vrrp_print(struct dz *d, size_t bp, uint32_t len, size_t iph,
+		      int ver, uint8_t ttl_hl);
 
 /* IPv4 protocol names in tcpdump's -v header ("proto UDP (17)"). */
 static const struct dz_tok ipproto_names[] = {
@@ -1308,7 +1310,6 @@ static int ip_demux(struct dz *d, size_t bp, uint32_t length, int ver,
 {
 	int advance, rc;
 
-	(void)ttl_hl;
 again:
 	switch (nh) {
 	case IPPROTO_AH_:
@@ -1373,6 +1374,17 @@ again:
 		rc = gre_print(d, bp, length);
 		d->depth--;
 		return rc;
+	case 112:
+		return vrrp_print(d, bp, length, iph, ver, ttl_hl);
+	case IPPROTO_DCCP_:
+		/* Not decoded; tcpdump's DCCP printer would name the ports,
+		 * so the IP layer printed no addresses: give them here. */
+		if (ver == 4)
+			put_ip4_addrs(d, iph);
+		else
+			put_ip6_addrs(d, iph);
+		DZ_LIT(d, ": ");
+		break;
 	case IPPROTO_ND_:
 		DZ_LIT(d, " nd ");
 		dz_putu(d, length);
@@ -2636,6 +2648,96 @@ invalid:
 	return DZ_OK;
 }
 
+/* DHCPv6 (RFC 8415 8): the message type; options only with -vv. */
+static int dhcp6_print(struct dz *d, size_t p)
+{
+	static const char *const names[16] = {
+		NULL, "solicit", "advertise", "request", "confirm", "renew",
+		"rebind", "reply", "release", "decline", "reconfigure",
+		"inf-req", "relay-fwd", "relay-reply", "leasequery",
+		"leasequery-reply"
+	};
+	uint8_t t;
+
+	d->proto = "dhcp6";
+	DZ_LIT(d, "dhcp6");
+	if (!dz_has(d, p, 4)) {
+		dz_trunc_mark(d);
+		return DZ_OK;
+	}
+	t = dz_u8(d, p);
+	dz_putc(d, ' ');
+	if (t < 16 && names[t]) {
+		dz_puts(d, names[t]);
+	} else {
+		DZ_LIT(d, "msgtype-");
+		dz_putu(d, t);
+	}
+	return DZ_OK;
+}
+
+enum udp_printer {
+	UP_NONE, UP_OTHER, UP_DOMAIN, UP_MDNS, UP_BOOTP, UP_NTP, UP_DHCP6,
+	UP_SYSLOG
+};
+
+/*
+ * The ports tcpdump 4.99 gives a printer, in the order it tries them (the
+ * first match wins).  UP_OTHER: a printer not implemented here; the packet
+ * gets the generic "UDP, length N" line rather than a later match.
+ */
+static const struct {
+	uint16_t lo, hi;
+	uint8_t dport_only;
+	uint8_t printer;
+} udp_ports[] = {
+	{ 53, 53, 0, UP_DOMAIN }, { 5353, 5353, 0, UP_MDNS },
+	{ 525, 525, 0, UP_OTHER }, { 69, 69, 0, UP_OTHER },
+	{ 67, 68, 0, UP_BOOTP }, { 520, 520, 0, UP_OTHER },
+	{ 654, 654, 0, UP_OTHER }, { 4500, 4500, 0, UP_OTHER },
+	{ 500, 500, 0, UP_OTHER }, { 7500, 7500, 0, UP_OTHER },
+	{ 8500, 8500, 0, UP_OTHER }, { 161, 162, 0, UP_OTHER },
+	{ 123, 123, 0, UP_NTP }, { 1701, 1701, 0, UP_OTHER },
+	{ 88, 88, 0, UP_OTHER }, { 750, 750, 0, UP_OTHER },
+	{ 3456, 3456, 1, UP_OTHER }, { 2103, 2104, 0, UP_OTHER },
+	{ 7000, 7009, 0, UP_OTHER }, { 521, 521, 0, UP_OTHER },
+	{ 546, 547, 0, UP_DHCP6 }, { 5359, 5359, 0, UP_OTHER },
+	{ 6696, 6697, 0, UP_OTHER }, { 8231, 8231, 0, UP_OTHER },
+	{ 4567, 4567, 1, UP_OTHER }, { 496, 496, 0, UP_OTHER },
+	{ 1645, 1646, 0, UP_OTHER }, { 1700, 1700, 0, UP_OTHER },
+	{ 1812, 1813, 0, UP_OTHER }, { 3799, 3799, 0, UP_OTHER },
+	{ 1985, 1985, 1, UP_OTHER }, { 921, 921, 0, UP_OTHER },
+	{ 646, 646, 0, UP_OTHER }, { 698, 698, 0, UP_OTHER },
+	{ 3503, 3503, 0, UP_OTHER }, { 3784, 3785, 1, UP_OTHER },
+	{ 4784, 4784, 1, UP_OTHER }, { 6784, 6784, 1, UP_OTHER },
+	{ 701, 701, 0, UP_OTHER }, { 1589, 1589, 0, UP_OTHER },
+	{ 6343, 6343, 0, UP_OTHER }, { 12222, 12223, 0, UP_OTHER },
+	{ 5060, 5060, 0, UP_OTHER }, { 514, 514, 0, UP_SYSLOG },
+};
+
+static enum udp_printer udp_printer(const struct dz *d, size_t cp,
+				    uint16_t sport, uint16_t dport)
+{
+	size_t i;
+
+	/* ONC RPC to or from NFS (RFC 5531 9): tcpdump's first choice. */
+	if (dz_has(d, cp + 4, 4)) {
+		uint32_t dir = dz_be32(d, cp + 4);
+
+		if ((dport == 2049 && dir == 0) || (sport == 2049 && dir == 1))
+			return UP_OTHER;
+	}
+	for (i = 0; i < sizeof(udp_ports) / sizeof(udp_ports[0]); i++) {
+		bool s = !udp_ports[i].dport_only &&
+			 sport >= udp_ports[i].lo && sport <= udp_ports[i].hi;
+		bool t = dport >= udp_ports[i].lo && dport <= udp_ports[i].hi;
+
+		if (s || t)
+			return (enum udp_printer)udp_ports[i].printer;
+	}
+	return UP_NONE;
+}
+
 static void udp_addrs(struct dz *d, size_t iph, int ver, bool ports,
 		      uint16_t sport, uint16_t dport)
 {
@@ -2719,16 +2821,22 @@ static int udp_print(struct dz *d, size_t up, uint32_t length, size_t iph,
 		}
 	}
 
-	if (port_is(sport, dport, 53))
+	switch (udp_printer(d, cp, sport, dport)) {
+	case UP_DOMAIN:
 		return dz_domain(d, cp, length, false, false);
-	if (port_is(sport, dport, 5353))
+	case UP_MDNS:
 		return dz_domain(d, cp, length, false, true);
-	if (port_is(sport, dport, 67) || port_is(sport, dport, 68))
+	case UP_BOOTP:
 		return bootp_print(d, cp, length);
-	if (port_is(sport, dport, 123))
+	case UP_NTP:
 		return ntp_print(d, cp, length);
-	if (port_is(sport, dport, 514))
+	case UP_SYSLOG:
 		return syslog_print(d, cp, length);
+	case UP_DHCP6:
+		return dhcp6_print(d, cp);
+	default:
+		break;
+	}
 
 	if (ulen > length && !fragmented) {
 		DZ_LIT(d, "UDP, bad length ");
@@ -4660,6 +4768,107 @@ static int sctp_print(struct dz *d, size_t bp, size_t iph, int ver,
 	return DZ_OK;
 trunc:
 	dz_trunc_mark(d);
+	return DZ_OK;
+}
+
+/* VRRP (RFC 3768, RFC 5798): ttl_hl is the IP TTL or hop limit. */
+static int vrrp_print(struct dz *d, size_t bp, uint32_t len, size_t iph,
+		      int ver, uint8_t ttl_hl)
+{
+	unsigned version, type, auth = 0, naddrs;
+	const char *c = " ";
+
+	d->proto = "vrrp";
+	DZ_NEED(d, bp, 1);
+	version = dz_u8(d, bp) >> 4;
+	type = dz_u8(d, bp) & 0x0f;
+	DZ_LIT(d, "VRRPv");
+	dz_putu(d, version);
+	if (type == 1) {
+		DZ_LIT(d, ", Advertisement");
+	} else {
+		DZ_LIT(d, ", unknown type (");
+		dz_putu(d, type);
+		dz_putc(d, ')');
+	}
+	if (ttl_hl != 255) {
+		DZ_LIT(d, ", (ttl ");
+		dz_putu(d, ttl_hl);
+		dz_putc(d, ')');
+	}
+	if (version < 2 || version > 3 || type != 1)
+		return DZ_OK;
+	DZ_NEED(d, bp + 1, 2);
+	DZ_LIT(d, ", vrid ");
+	dz_putu(d, dz_u8(d, bp + 1));
+	DZ_LIT(d, ", prio ");
+	dz_putu(d, dz_u8(d, bp + 2));
+	DZ_NEED(d, bp + 4, 2);
+	if (version == 2) {
+		auth = dz_u8(d, bp + 4);
+		DZ_LIT(d, ", authtype ");
+		if (auth == 0) {
+			DZ_LIT(d, "none");
+		} else if (auth == 1) {
+			DZ_LIT(d, "simple");
+		} else if (auth == 2) {
+			DZ_LIT(d, "ah");
+		} else {
+			dz_putc(d, '#');
+			dz_putu(d, auth);
+		}
+		DZ_LIT(d, ", intvl ");
+		dz_putu(d, dz_u8(d, bp + 5));
+		DZ_LIT(d, "s, length ");
+	} else {
+		DZ_LIT(d, ", intvl ");
+		dz_putu(d, (dz_u8(d, bp + 4) & 0x0fu) << 8 | dz_u8(d, bp + 5));
+		DZ_LIT(d, "cs, length ");
+	}
+	dz_putu(d, len);
+	if (!d->verbose)
+		return DZ_OK;
+	DZ_NEED(d, bp + 3, 1);
+	naddrs = dz_u8(d, bp + 3);
+	if (dz_has(d, bp, len)) {
+		uint16_t sum = version == 2 ? fold(sum16(d->pkt + bp, len))
+					    : l4_cksum(d, iph, ver, bp, len, 112);
+
+		if (sum) {
+			DZ_LIT(d, ", (bad vrrp cksum ");
+			dz_puthex(d, dz_be16(d, bp + 6), 1);
+			dz_putc(d, ')');
+		}
+	}
+	DZ_LIT(d, ", addrs");
+	if (naddrs > 1) {
+		dz_putc(d, '(');
+		dz_putu(d, naddrs);
+		dz_putc(d, ')');
+	}
+	dz_putc(d, ':');
+	bp += 8;
+	for (; naddrs != 0; naddrs--) {
+		size_t alen = ver == 4 ? 4 : 16;
+
+		DZ_NEED(d, bp, alen);
+		dz_puts(d, c);
+		put_addr(d, bp, ver);
+		bp += alen;
+		c = ",";
+	}
+	if (version == 2 && auth == 1) {
+		unsigned i;
+
+		DZ_LIT(d, " auth \"");
+		for (i = 0; i < 8; i++) {
+			DZ_NEED(d, bp + i, 1);
+			if (dz_u8(d, bp + i) == 0)
+				break;
+			dz_put_char(d, dz_u8(d, bp + i));
+		}
+		dz_putc(d, '"');
+	}
 	return DZ_OK;
 }
 

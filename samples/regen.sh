@@ -15,6 +15,8 @@ render() {
 		# shellcheck disable=SC2086
 		TZ=UTC "$NFTRACE_SRCDIR/nftrace-read" $opts "$S/$input" >"$S/$expected"
 	done <"$S/TESTLIST"
+	# nftrace-read's other views (TESTLIST.views), checked as they are written
+	REGEN=1 bash "$NFTRACE_SRCDIR/tests/e2e/read_views.sh" | grep -v '^ok' || true
 }
 if [ "$1" = --text ]; then render; exit 0; fi
 
@@ -63,4 +65,7 @@ pid=$!
 wait_for "$T_TMP/3.log" 'Adding rule: .*OUTPUT'; sleep 0.3
 ip netns exec "$LAB_C" ping -6 -c 1 -W 1 2001:db8::53 >/dev/null || true
 wait $pid
+
+# 4. One incident seen from two hosts (nftrace-read merging, --stats, --dot).
+bash "$S/regen-incident.sh"
 render

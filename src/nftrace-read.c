@@ -1,10 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * nftrace-read - render saved trace captures in the nftrace text format.
+ * nftrace-read - render saved trace captures: the nftrace text format,
+ * packet paths, rule statistics, JSON Lines or a Graphviz graph, over one
+ * or more files merged in time order, filtered by packet.
+ *
+ * main() only wires the modules: merge (files -> events), paths (events ->
+ * packets, bounded), filter, and one view.  The plain text view without a
+ * filter takes the direct road, event by event, with nothing stored.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,17 +20,26 @@
 
 #include "config.h"
 #include "aggregate.h"
-#include "capfile.h"
-#include "nflog_record.h"
+#include "filter.h"
+#include "merge.h"
 #include "obuf.h"
-#include "packet_id.h"
+#include "paths.h"
+#include "render_dot.h"
+#include "render_json.h"
+#include "render_paths.h"
 #include "render_text.h"
 #include "ruleset.h"
+#include "stats.h"
 
 #define PROG "nftrace-read"
 #define RULES_FILE_MAX (64u << 20)
+#define HELP_WIDTH 51	/* 80 columns less the option column */
 
-enum { OPT_RULES = 256, OPT_NO_AGGREGATE, OPT_COLOR, OPT_VERSION };
+enum {
+	OPT_RULES = 256, OPT_NO_AGGREGATE, OPT_COLOR, OPT_VERSION, OPT_PATHS, OPT_STATS,
+	OPT_JSON, OPT_DOT, OPT_ID, OPT_TABLE, OPT_CHAIN, OPT_VERDICT, OPT_SINCE, OPT_UNTIL,
+	OPT_WINDOW,
+};
 
 static const struct option_doc {
 	struct option opt;
@@ -31,9 +47,34 @@ static const struct option_doc {
 	const char *arg, *help;
 } options[] = {
 	{ { "read", required_argument, NULL, 'r' }, 'r', "FILE",
-	  "read FILE (repeatable; '-' = standard input)" },
+	  "read FILE (repeatable; '-' = standard input); the words after the "
+	  "options are then a filter EXPRESSION" },
 	{ { "rules", required_argument, NULL, OPT_RULES }, 0, "FILE",
 	  "resolve rule text from iptables-save/ip6tables-save output in FILE" },
+	{ { "paths", no_argument, NULL, OPT_PATHS }, 0, NULL,
+	  "one block per packet: its hops in order and where its fate was decided" },
+	{ { "stats", no_argument, NULL, OPT_STATS }, 0, NULL,
+	  "traced packets per rule and chain, the drop points, fates and losses" },
+	{ { "json", no_argument, NULL, OPT_JSON }, 0, NULL,
+	  "JSON Lines: one object per event (with --paths: per packet)" },
+	{ { "dot", no_argument, NULL, OPT_DOT }, 0, NULL,
+	  "the paths as a Graphviz graph (| dot -Tsvg > paths.svg)" },
+	{ { "id", required_argument, NULL, OPT_ID }, 0, "ID[,ID]",
+	  "only these packets (packet IDs, hex; repeatable)" },
+	{ { "table", required_argument, NULL, OPT_TABLE }, 0, "NAME",
+	  "only packets with a hop in table NAME (repeatable)" },
+	{ { "chain", required_argument, NULL, OPT_CHAIN }, 0, "NAME",
+	  "only packets with a hop in chain NAME (repeatable; with --table: the same hop)" },
+	{ { "verdict", required_argument, NULL, OPT_VERDICT }, 0, "V",
+	  "only packets whose fate is V: accept, drop, queue, stolen, unknown (repeatable)" },
+	{ { "since", required_argument, NULL, OPT_SINCE }, 0, "TIME",
+	  "only packets first seen at or after TIME: YYYY-MM-DD HH:MM:SS[.frac], "
+	  "local time, or with Z or +HH:MM; or @SECONDS since the epoch" },
+	{ { "until", required_argument, NULL, OPT_UNTIL }, 0, "TIME",
+	  "only packets first seen before TIME" },
+	{ { "window", required_argument, NULL, OPT_WINDOW }, 0, "SECONDS",
+	  "a packet's path is complete after SECONDS of capture time without an "
+	  "event for it (default 1)" },
 	{ { "verbose", no_argument, NULL, 'v' }, 'v', NULL,
 	  "per-event detail (time, hook, interfaces, mark, uid, verdict) and tcpdump -v packet lines" },
 	{ { "no-aggregate", no_argument, NULL, OPT_NO_AGGREGATE }, 0, NULL,
@@ -48,12 +89,16 @@ static const struct option_doc {
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: %s [OPTION]... FILE...\n"
-		"       %s [OPTION]... -r FILE [-r FILE]...\n"
+		"       %s [OPTION]... -r FILE [-r FILE]... [EXPRESSION]\n"
 		"Render nftrace captures (pcapng or pcap, plain or gzip, of LINKTYPE_NFLOG\n"
-		"TRACE records) in the nftrace text format.\n\n", PROG, PROG);
+		"TRACE records) in the nftrace text format, as packet paths, statistics,\n"
+		"JSON or a graph.  Several files are merged in time order.  EXPRESSION is a\n"
+		"pcap filter (as tcpdump takes it) on the packet.  Filters select whole\n"
+		"packets and combine with AND.\n\n", PROG, PROG);
 	for (size_t i = 0; i < NOPTIONS; i++) {
 		const struct option_doc *d = &options[i];
 		char left[64];
+		const char *h = d->help;
 
 		if (d->shortopt)
 			snprintf(left, sizeof(left), "-%c, --%s%s%s", d->shortopt, d->opt.name,
@@ -61,22 +106,60 @@ static void usage(FILE *f)
 		else
 			snprintf(left, sizeof(left), "    --%s%s%s", d->opt.name,
 				 d->arg ? "=" : "", d->arg ? d->arg : "");
-		fprintf(f, "  %-26s %s\n", left, d->help);
+		/* Word-wrap the text to 80 columns. */
+		while (*h) {
+			size_t n = strlen(h), cut = n;
+
+			if (n > HELP_WIDTH) {
+				for (cut = HELP_WIDTH; cut > 0 && h[cut] != ' '; cut--)
+					;
+				if (cut == 0)
+					cut = HELP_WIDTH;
+			}
+			fprintf(f, "  %-26s %.*s\n", left, (int)cut, h);
+			left[0] = '\0';
+			h += cut;
+			while (*h == ' ')
+				h++;
+		}
 	}
 	fprintf(f, "\nExit status: 0 ok, 1 a file is corrupt, truncated or unreadable, 2 usage error.\n"
 		"See nftrace-read(1).\n");
 }
 
+enum view { VIEW_TEXT, VIEW_PATHS, VIEW_STATS, VIEW_DOT };
+
 struct reader {
+	enum view view;
+	bool json, aggregate;
 	struct render_opts ropts;
-	bool aggregate;
+	struct render_paths_opts popts;
 	struct ruleset *user_rules;	/* --rules */
+	struct filter *flt;
 	struct obuf out;
+	struct merge *m;
+	struct paths *ps;
 	struct aggregate *ag;
-	uint64_t lost;			/* epb_dropcount + what ISBs say */
-	uint64_t other_linktype, non_trace, bad_records;
-	char scratch[65536];
+	struct stats *st;
+	struct dot *dot;
+	uint64_t window_ns;
+	uint64_t too_big;		/* events that did not fit the window */
 };
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A one-line hint on stderr; returns the exit code 2. */
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", PROG);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n", PROG);
+	return 2;
+}
 
 static int load_rules_file(struct ruleset *rs, const char *path)
 {
@@ -132,107 +215,224 @@ out:
 	return r;
 }
 
-/* A new section: its snapshot becomes the ruleset for its records. */
-static struct ruleset *section_rules(const struct capfile_section *sec, const char *path)
-{
-	struct ruleset *rs = ruleset_new();
-	char err[256];
+/* ---- the views, as paths callbacks -------------------------------------- */
 
-	if (!rs)
-		return NULL;
-	for (unsigned i = 0; i < sec->ncomments; i++)
-		if (ruleset_add_comment(rs, sec->comments[i].p, sec->comments[i].len, err,
-					sizeof(err)) < 0)
-			fprintf(stderr, "%s: %s: ruleset snapshot ignored: %s\n", PROG, path, err);
-	return rs;
+static bool cb_admit(void *arg, const struct trace_event *ev)
+{
+	return filter_admit(((struct reader *)arg)->flt, ev);
 }
 
-static void resolve(struct reader *rd, const struct ruleset *snap,
-		    const struct capfile_record *rec, struct trace_event *ev)
+static bool cb_select(void *arg, const struct paths_pkt *p)
 {
-	if (rd->user_rules && ruleset_lookup(rd->user_rules, ev, &ev->rule_text))
+	return filter_select(((struct reader *)arg)->flt, p);
+}
+
+static void cb_event(void *arg, const struct trace_event *ev, void *ctx, const struct paths_pkt *p)
+{
+	struct reader *rd = arg;
+	const struct merge_snap *snap = ctx;
+
+	if (rd->json) {
+		render_json_event(&rd->out, ev, snap, p);
+		obuf_endline(&rd->out);
 		return;
-	for (unsigned i = 0; i < rec->ncomments; i++)
-		if (render_comment_parse(rec->comments[i].p, rec->comments[i].len, ev,
-					 rd->scratch, sizeof(rd->scratch)) >= 0) {
-			if (ev->rule_text.len)
-				return;
-			break;
-		}
-	if (snap)
-		ruleset_lookup(snap, ev, &ev->rule_text);
+	}
+	render_event(&rd->out, ev, &rd->ropts, snap ? snap->rs : NULL);
+	if (rd->ag)
+		aggregate_add(rd->ag, ev);
 }
 
-/* Returns 0, or 1 when the file is corrupt/truncated/unreadable. */
-static int read_file(struct reader *rd, const char *path)
+static void cb_packet(void *arg, const struct paths_pkt *p)
 {
-	struct capfile *cf = NULL;
-	struct capfile_record rec;
-	struct ruleset *snap = NULL;
-	uint32_t section = UINT32_MAX;
-	int r, ret = 0;
+	struct reader *rd = arg;
 
-	r = capfile_open(&cf, path);
-	if (r < 0) {
-		if (cf)
-			fprintf(stderr, "%s: %s: %s at offset %llu\n", PROG, path, capfile_error(cf),
-				(unsigned long long)capfile_error_offset(cf));
-		else
-			fprintf(stderr, "%s: %s: %s\n", PROG, path, strerror(-r));
-		capfile_close(cf);
-		return 1;
-	}
-	while ((r = capfile_next(cf, &rec)) == 1) {
-		struct trace_event ev;
-		char err[160];
-
-		if (rec.section != section) {
-			section = rec.section;
-			ruleset_free(snap);
-			snap = section_rules(capfile_section(cf), path);
-		}
-		if (rec.linktype != 239) {
-			rd->other_linktype++;
-			continue;
-		}
-		memset(&ev, 0, sizeof(ev));
-		ev.verdict = TRACE_VERDICT_NONE;
-		if (nflog_record_parse(rec.data, rec.caplen, rec.swapped, &ev, err, sizeof(err)) < 0) {
-			rd->bad_records++;
-			continue;
-		}
-		if (ev.kind == TRACE_KIND_UNKNOWN) {
-			rd->non_trace++;
-			continue;
-		}
-		ev.ts_ns = rec.ts_ns;
-		if (rec.have & CAPFILE_HAVE_DROPCOUNT) {
-			ev.dropcount = rec.dropcount;
-			rd->lost += rec.dropcount;
-		}
-		/* The payload is the record's tail: what the record misses of
-		 * the original length, the packet misses. */
-		ev.len = ev.caplen + (rec.len > rec.caplen ? rec.len - rec.caplen : 0);
-		if (rec.have & CAPFILE_HAVE_PACKET_ID) {
-			ev.id = rec.packet_id & PACKET_ID_MASK;
-			ev.have |= TE_HAVE_ID;
+	switch (rd->view) {
+	case VIEW_PATHS:
+		if (rd->json) {
+			render_json_packet(&rd->out, p);
+			obuf_endline(&rd->out);
 		} else {
-			ev.id = packet_id(ev.family, ev.payload, ev.caplen);
+			render_paths_packet(&rd->out, p, &rd->popts);
 		}
-		resolve(rd, snap, &rec, &ev);
-		render_event(&rd->out, &ev, &rd->ropts, snap);
-		if (rd->ag)
-			aggregate_add(rd->ag, &ev);
+		break;
+	case VIEW_STATS:
+		stats_add_packet(rd->st, p);
+		break;
+	case VIEW_DOT:
+		dot_add_packet(rd->dot, p);
+		break;
+	case VIEW_TEXT:
+		break;
 	}
-	if (r < 0) {
-		obuf_flush(&rd->out);
-		fprintf(stderr, "%s: %s: %s at offset %llu\n", PROG, path, capfile_error(cf),
-			(unsigned long long)capfile_error_offset(cf));
-		ret = 1;
+}
+
+static void cb_warn(void *arg, const char *file, const char *msg)
+{
+	(void)arg;
+	fprintf(stderr, "%s: %s: %s\n", PROG, file, msg);
+}
+
+/* How events travel: straight to the text view, or through paths. */
+static int setup_views(struct reader *rd)
+{
+	bool need_paths = rd->view != VIEW_TEXT || rd->json || filter_any(rd->flt);
+	struct paths_config pc = {
+		.release = rd->view == VIEW_TEXT ? PATHS_EVENTS : PATHS_PACKETS,
+		.wait = filter_needs_path(rd->flt),
+		.gap_ns = rd->window_ns,
+		.keep_payload = rd->view == VIEW_TEXT && !rd->json,
+		.summaries = rd->json || rd->view == VIEW_PATHS,
+		.verbose = rd->ropts.verbose,
+		.admit = filter_any(rd->flt) ? cb_admit : NULL,
+		.select = filter_needs_path(rd->flt) ? cb_select : NULL,
+		.event = cb_event,
+		.packet = cb_packet,
+		.ctx_ref = merge_snap_ref,
+		.ctx_unref = merge_snap_unref,
+		.arg = rd,
+	};
+
+	if (rd->view == VIEW_TEXT && !rd->json && rd->aggregate) {
+		rd->ag = aggregate_new(AGGREGATE_DEFAULT_MAX, rd->ropts.verbose);
+		if (!rd->ag)
+			return -ENOMEM;
 	}
-	ruleset_free(snap);
-	capfile_close(cf);
-	return ret;
+	if (rd->view == VIEW_STATS && !(rd->st = stats_new()))
+		return -ENOMEM;
+	if (rd->view == VIEW_DOT && !(rd->dot = dot_new(merge_nfiles(rd->m) > 1)))
+		return -ENOMEM;
+	if (need_paths && !(rd->ps = paths_new(&pc)))
+		return -ENOMEM;
+	return 0;
+}
+
+/* All events of all files; returns 1 if a file failed. */
+static int run(struct reader *rd)
+{
+	struct trace_event ev;
+	struct merge_snap *snap;
+	const char *errfile;
+	char err[320];
+	int r, status = 0;
+
+	while ((r = merge_next(rd->m, &ev, &snap, &errfile, err, sizeof(err))) != 0) {
+		if (r < 0) {
+			obuf_flush(&rd->out);
+			fprintf(stderr, "%s: %s: %s\n", PROG, errfile, err);
+			status = 1;
+			continue;
+		}
+		if (!rd->ps) {
+			render_event(&rd->out, &ev, &rd->ropts, snap ? snap->rs : NULL);
+			if (rd->ag)
+				aggregate_add(rd->ag, &ev);
+			continue;
+		}
+		/* Only an event larger than the whole window fails. */
+		if (paths_add(rd->ps, &ev, snap, snap ? snap->file_index : 0) < 0)
+			rd->too_big++;
+	}
+	if (rd->ps)
+		paths_finish(rd->ps);
+	return status;
+}
+
+static void finish_views(struct reader *rd)
+{
+	if (rd->ag)
+		render_aggregate(&rd->out, rd->ag);
+	if (rd->st) {
+		struct merge_counters mc;
+		size_t n = merge_nfiles(rd->m);
+		struct merge_file_stats *fs = calloc(n ? n : 1, sizeof(*fs));
+		struct stats_losses l = { .files = fs, .nfiles = fs ? n : 0 };
+
+		merge_counters(rd->m, &mc);
+		l.lost = mc.lost;
+		for (size_t i = 0; fs && i < n; i++)
+			merge_file_stats(rd->m, i, &fs[i]);
+		stats_render(rd->st, &rd->out, &l, rd->popts.color);
+		free(fs);
+	}
+	if (rd->dot)
+		dot_render(rd->dot, &rd->out);
+}
+
+static void report(struct reader *rd)
+{
+	struct merge_counters mc;
+
+	merge_counters(rd->m, &mc);
+	if (rd->ps) {
+		struct paths_counters pc;
+
+		paths_counters(rd->ps, &pc);
+		if (pc.forced)
+			fprintf(stderr, "%s: %llu packets were completed early to stay within the "
+				"memory bounds (%u open packets, %u MiB of held events); their paths "
+				"may be incomplete or split\n", PROG, (unsigned long long)pc.forced,
+				PATHS_DEFAULT_MAX_PACKETS, (unsigned)(PATHS_DEFAULT_MAX_BYTES >> 20));
+	}
+	if (rd->too_big)
+		fprintf(stderr, "%s: %llu events larger than the %u MiB window skipped\n", PROG,
+			(unsigned long long)rd->too_big, (unsigned)(PATHS_DEFAULT_MAX_BYTES >> 20));
+	if (rd->dot && dot_dropped_steps(rd->dot))
+		fprintf(stderr, "%s: the graph leaves out %llu steps: at most %u nodes and %u edges\n",
+			PROG, (unsigned long long)dot_dropped_steps(rd->dot), DOT_MAX_NODES,
+			DOT_MAX_EDGES);
+	if (mc.lost)
+		fprintf(stderr, "%s: %llu events were lost during the capture\n", PROG,
+			(unsigned long long)mc.lost);
+	if (mc.bad_records)
+		fprintf(stderr, "%s: %llu malformed NFLOG records skipped\n", PROG,
+			(unsigned long long)mc.bad_records);
+	if (mc.other_linktype)
+		fprintf(stderr, "%s: %llu records of another link type than NFLOG skipped\n", PROG,
+			(unsigned long long)mc.other_linktype);
+}
+
+/* Is the input a stream being followed (nftrace-capture -w - | nftrace-read -)? */
+static bool following(const char **files, size_t nfiles)
+{
+	struct stat st;
+
+	for (size_t i = 0; i < nfiles; i++)
+		if (!strcmp(files[i], "-"))
+			return fstat(0, &st) == 0 && !S_ISREG(st.st_mode);
+	return false;
+}
+
+/* Join the words of the filter expression with spaces. */
+static char *join(char **w, int n)
+{
+	size_t len = 1;
+	char *s;
+
+	for (int i = 0; i < n; i++)
+		len += strlen(w[i]) + 1;
+	s = malloc(len);
+	if (!s)
+		return NULL;
+	s[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		if (i)
+			strcat(s, " ");
+		strcat(s, w[i]);
+	}
+	return s;
+}
+
+static int parse_window(const char *s, uint64_t *ns)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !(v > 0) || v > 3600)
+		return -EINVAL;
+	*ns = (uint64_t)(v * 1e9);
+	return *ns ? 0 : -EINVAL;
 }
 
 int main(int argc, char **argv)
@@ -242,16 +442,23 @@ int main(int argc, char **argv)
 	const char **files = NULL;
 	size_t nfiles = 0;
 	const char *color = "auto";
-	int c, status = 0;
+	char err[512];
+	int c, status = 0, nviews = 0;
 
 	for (size_t i = 0; i < NOPTIONS; i++)
 		longopts[i] = options[i].opt;
 	memset(&longopts[NOPTIONS], 0, sizeof(longopts[0]));
 	files = calloc((size_t)argc + 1, sizeof(*files));
-	rd.user_rules = NULL;
-	if (!files)
+	rd.flt = filter_new();
+	if (!files || !rd.flt) {
+		fprintf(stderr, "%s: out of memory\n", PROG);
 		return 1;
+	}
 	while ((c = getopt_long(argc, argv, "r:vhV", longopts, NULL)) != -1) {
+		int r = 0;
+		const char *opt = NULL;
+
+		err[0] = '\0';
 		switch (c) {
 		case 'r':
 			files[nfiles++] = optarg;
@@ -262,6 +469,50 @@ int main(int argc, char **argv)
 			if (!rd.user_rules || load_rules_file(rd.user_rules, optarg) < 0)
 				return 2;
 			break;
+		case OPT_PATHS:
+			rd.view = VIEW_PATHS;
+			nviews++;
+			break;
+		case OPT_STATS:
+			rd.view = VIEW_STATS;
+			nviews++;
+			break;
+		case OPT_DOT:
+			rd.view = VIEW_DOT;
+			nviews++;
+			break;
+		case OPT_JSON:
+			rd.json = true;
+			break;
+		case OPT_ID:
+			opt = "--id";
+			r = filter_add_ids(rd.flt, optarg, err, sizeof(err));
+			break;
+		case OPT_TABLE:
+			opt = "--table";
+			r = filter_add_table(rd.flt, optarg, err, sizeof(err));
+			break;
+		case OPT_CHAIN:
+			opt = "--chain";
+			r = filter_add_chain(rd.flt, optarg, err, sizeof(err));
+			break;
+		case OPT_VERDICT:
+			opt = "--verdict";
+			r = filter_add_verdict(rd.flt, optarg, err, sizeof(err));
+			break;
+		case OPT_SINCE:
+			opt = "--since";
+			r = filter_set_since(rd.flt, optarg, err, sizeof(err));
+			break;
+		case OPT_UNTIL:
+			opt = "--until";
+			r = filter_set_until(rd.flt, optarg, err, sizeof(err));
+			break;
+		case OPT_WINDOW:
+			if (parse_window(optarg, &rd.window_ns) < 0)
+				return usage_error("--window: '%s' is not a number of seconds "
+						   "(more than 0, at most 3600)", optarg);
+			break;
 		case 'v':
 			rd.ropts.verbose = true;
 			break;
@@ -269,10 +520,9 @@ int main(int argc, char **argv)
 			rd.aggregate = false;
 			break;
 		case OPT_COLOR:
-			if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never")) {
-				fprintf(stderr, "%s: --color: '%s' is not auto, always or never\n", PROG, optarg);
-				return 2;
-			}
+			if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
+				return usage_error("--color: '%s' is not auto, always or never",
+						   optarg);
 			color = optarg;
 			break;
 		case 'h':
@@ -286,57 +536,80 @@ int main(int argc, char **argv)
 			fprintf(stderr, "Try '%s --help' for more information.\n", PROG);
 			return 2;
 		}
+		if (r == -ENOMEM) {
+			fprintf(stderr, "%s: out of memory\n", PROG);
+			return 1;
+		}
+		if (r < 0)
+			return usage_error("%s: %s", opt, err);
 	}
+	if (nviews > 1)
+		return usage_error("--paths, --stats and --dot are different views: choose one");
+	if (rd.json && (rd.view == VIEW_STATS || rd.view == VIEW_DOT))
+		return usage_error("--json goes with the event and --paths views, not with %s",
+				   rd.view == VIEW_STATS ? "--stats" : "--dot");
 	if (nfiles == 0) {
 		for (int i = optind; i < argc; i++)
 			files[nfiles++] = argv[i];
 	} else if (optind < argc) {
-		fprintf(stderr, "%s: unexpected argument '%s' after -r FILE\n", PROG, argv[optind]);
-		return 2;
-	}
-	if (nfiles == 0) {
-		fprintf(stderr, "%s: no capture file given\nTry '%s --help' for more information.\n",
-			PROG, PROG);
-		return 2;
-	}
-	rd.ropts.color = !strcmp(color, "always") || (!strcmp(color, "auto") && isatty(1));
-	if (obuf_init(&rd.out, 1, 1u << 18) < 0)
-		return 1;
-	{
-		struct stat st;
+		char *expr = join(argv + optind, argc - optind);
 
-		/* A pipe being followed (nftrace-capture -w - | nftrace-read -)
-		 * wants each event as it arrives. */
-		if (fstat(1, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)))
-			rd.out.line_buffered = isatty(1) ||
-				(nfiles == 1 && !strcmp(files[0], "-"));
-	}
-	if (rd.aggregate) {
-		rd.ag = aggregate_new(AGGREGATE_DEFAULT_MAX, rd.ropts.verbose);
-		if (!rd.ag) {
+		if (!expr) {
 			fprintf(stderr, "%s: out of memory\n", PROG);
 			return 1;
 		}
+		c = filter_set_expression(rd.flt, expr, err, sizeof(err));
+		free(expr);
+		if (c == -ENOMEM) {
+			fprintf(stderr, "%s: out of memory\n", PROG);
+			return 1;
+		}
+		if (c < 0)
+			return usage_error("filter expression %s", err);
 	}
+	if (nfiles == 0)
+		return usage_error("no capture file given");
+	rd.ropts.color = !strcmp(color, "always") || (!strcmp(color, "auto") && isatty(1));
+	if (rd.json)
+		rd.ropts.color = false;
+	rd.popts.color = rd.ropts.color;
+	rd.popts.show_file = nfiles > 1;
+	if (obuf_init(&rd.out, 1, 1u << 18) < 0) {
+		fprintf(stderr, "%s: out of memory\n", PROG);
+		return 1;
+	}
+	/* Followed input wants each line as it is rendered. */
+	rd.out.line_buffered = isatty(1) || following(files, nfiles);
+
+	rd.m = merge_new(rd.user_rules);
+	if (!rd.m) {
+		fprintf(stderr, "%s: out of memory\n", PROG);
+		return 1;
+	}
+	merge_set_warn(rd.m, cb_warn, NULL);
 	for (size_t i = 0; i < nfiles; i++)
-		status |= read_file(&rd, files[i]);
-	if (rd.ag)
-		render_aggregate(&rd.out, rd.ag);
+		if (merge_add(rd.m, files[i], err, sizeof(err)) < 0) {
+			fprintf(stderr, "%s: %s: %s\n", PROG, files[i], err);
+			status = 1;
+		}
+	if (setup_views(&rd) < 0) {
+		fprintf(stderr, "%s: out of memory\n", PROG);
+		return 1;
+	}
+	status |= run(&rd);
+	finish_views(&rd);
 	if (obuf_flush(&rd.out) < 0 && rd.out.err != -EPIPE) {
 		fprintf(stderr, "%s: writing output: %s\n", PROG, strerror(-rd.out.err));
 		status = 1;
 	}
-	if (rd.lost)
-		fprintf(stderr, "%s: %llu events were lost during the capture\n", PROG,
-			(unsigned long long)rd.lost);
-	if (rd.bad_records)
-		fprintf(stderr, "%s: %llu malformed NFLOG records skipped\n", PROG,
-			(unsigned long long)rd.bad_records);
-	if (rd.other_linktype)
-		fprintf(stderr, "%s: %llu records of another link type than NFLOG skipped\n", PROG,
-			(unsigned long long)rd.other_linktype);
+	report(&rd);
 	obuf_free(&rd.out);
+	paths_free(rd.ps);	/* before merge_free: it holds snapshot references */
+	merge_free(rd.m);
 	aggregate_free(rd.ag);
+	stats_free(rd.st);
+	dot_free(rd.dot);
+	filter_free(rd.flt);
 	ruleset_free(rd.user_rules);
 	free(files);
 	return status;

@@ -807,7 +807,8 @@ static int ip4_print(struct dz *d, size_t ip, uint32_t length)
 
 /*
  * The options of a hop-by-hop or destination options header (RFC 8200
- * 4.2).  jumbo is NULL for destination options.  Returns 0, or -1 when the
+ * 4.2), all len bytes captured.  found/payload_len are NULL for
+ * destination options (no Jumbo Payload there).  Returns 0, or -1 when the
  * options do not fit (tcpdump then prints " [|hbhopt]" or " [|dstopt]").
  */
 static int ip6_opt_process(struct dz *d, size_t bp, int len, bool *found,
@@ -819,18 +820,13 @@ static int ip6_opt_process(struct dz *d, size_t bp, int len, bool *found,
 	if (len == 0)
 		return 0;
 	for (i = 0; i < len; i += optlen) {
-		uint8_t type;
+		uint8_t type = dz_u8(d, bp + (size_t)i);
 
-		if (!dz_has(d, bp + (size_t)i, 1))
-			return DZ_TRUNC + 1;
-		type = dz_u8(d, bp + (size_t)i);
 		if (type == 0) {
 			optlen = 1;
 		} else {
 			if (i + 1 >= len)
 				return -1;
-			if (!dz_has(d, bp + (size_t)i + 1, 1))
-				return DZ_TRUNC + 1;
 			optlen = dz_u8(d, bp + (size_t)i + 1) + 2;
 		}
 		if (i + optlen > len)
@@ -986,10 +982,6 @@ static int ip6_opthdr(struct dz *d, size_t bp, bool hbh, bool *found_jumbo,
 		r = d->verbose ? ip6_opt_process(d, bp + 2, (int)hl - 2, NULL,
 						 NULL)
 			       : 0;
-	}
-	if (r == DZ_TRUNC + 1) {
-		*rc = DZ_TRUNC;
-		return -1;
 	}
 	if (r < 0) {
 		dz_trunc_mark(d);
@@ -3231,7 +3223,7 @@ static int icmp_ext_print(struct dz *d, size_t bp, uint32_t plen)
 static int icmp_print(struct dz *d, size_t bp, uint32_t plen, bool fragmented)
 {
 	struct dz_out text, *real = d->o;
-	char tbuf[256];
+	char tbuf[164];	/* tcpdump's buffer: MAXHOSTNAMELEN + 100, NUL included */
 	uint8_t type, code;
 	int rc;
 
@@ -3242,7 +3234,7 @@ static int icmp_print(struct dz *d, size_t bp, uint32_t plen, bool fragmented)
 
 	text.buf = tbuf;
 	text.len = 0;
-	text.cap = sizeof(tbuf);
+	text.cap = sizeof(tbuf) - 1;
 	d->o = &text;
 	rc = icmp_text(d, bp, type, code);
 	d->o = real;
@@ -3279,6 +3271,8 @@ static int icmp_print(struct dz *d, size_t bp, uint32_t plen, bool fragmented)
 		lim = bp + 8 + ilen;
 		if (lim < d->snap)
 			d->snap = lim;
+		/* tcpdump reads ip_len again, now within the shorter capture */
+		DZ_NEED(d, bp + 8 + 2, 2);
 		if (d->depth >= DZ_MAX_DEPTH)
 			return DZ_OK;
 		d->depth++;
@@ -3609,7 +3603,7 @@ static const char *const mldv2_types[7] = {
 
 static int mldv2_report_print(struct dz *d, size_t bp, uint32_t len)
 {
-	uint32_t group, nsrcs, ngroups, i, j;
+	uint32_t group, nsrcs, ngroups, i;
 
 	if (len < 8) {
 		DZ_LIT(d, " [invalid len ");
@@ -3655,7 +3649,6 @@ static int mldv2_report_print(struct dz *d, size_t bp, uint32_t len)
 		DZ_LIT(d, ", ");
 		dz_putu(d, nsrcs);
 		DZ_LIT(d, " source(s)");
-		(void)j;
 		group += 20 + nsrcs * 16;
 		dz_putc(d, ']');
 	}

@@ -585,6 +585,11 @@ def icmp_pkts():
     P.append(I4(B, A, 9, 0, struct.pack('!BBH', 2, 2, 30) + a4(A) + struct.pack('!I', 7) +
                 a4(B) + struct.pack('!I', 0xffffffff)))
     P.append(I4(B, A, 9, 0, struct.pack('!BBH', 1, 3, 50000) + bytes(12)))
+    for n in (5, 6, 20):
+        # tcpdump builds this text in a 164-byte buffer: long lists are cut
+        P.append(I4(B, A, 9, 0, struct.pack('!BBH', n, 2, 3700) +
+                    b''.join(a4('10.0.%d.%d' % (i, i)) + struct.pack('!I', 4000000000 + i)
+                             for i in range(n))))
     P.append(I4(B, A, 9, 0, struct.pack('!BBH', 3, 2, 3600) + bytes(12)))
     P.append(I4(B, A, 10, 0, bytes(4)))
     P.append(I4(B, A, 4, 0, bytes(4) + inner))
@@ -593,6 +598,9 @@ def icmp_pkts():
     P.append(I4(B, A, 18, 0, bytes(4) + a4('255.255.255.0')))
     P.append(I4(B, A, 8, 0, struct.pack('!HH', 0x1234, 1) + bytes(56), bad=True))
     P.append(I4(B, A, 8, 0, b''))
+    # a quoted header whose total length leaves not even its own length field
+    P.append(I4('192.168.0.1', B, 12, 248, bytes(4) + ip4(B, '8.8.8.8', 17, b'', tlen=2)))
+    P.append(I4('192.168.0.1', B, 3, 3, bytes(4) + ip4(B, '8.8.8.8', 17, udp(1, 53, b''), tlen=12)))
     # RFC 4884 extension with an MPLS label stack (traceroute through MPLS)
     orig = inner + bytes(128 - len(inner))
     ext = bytes([0x20, 0, 0, 0]) + struct.pack('!HBB', 8, 1, 1) + struct.pack('!I', (16012 << 12) | (1 << 8) | 1)

@@ -455,21 +455,15 @@ static int ip4_printroute(struct dz *d, size_t cp, uint32_t length)
 	uint32_t ptr, len;
 
 	if (length < 3) {
-		DZ_LIT(d, " [bad length ");
-		dz_putu(d, length);
-		dz_putc(d, ']');
+		dz_putnum(d, " [bad length ", length, "]");
 		return 0;
 	}
 	if ((length + 1) & 3) {
-		DZ_LIT(d, " [bad length ");
-		dz_putu(d, length);
-		dz_putc(d, ']');
+		dz_putnum(d, " [bad length ", length, "]");
 	}
 	ptr = (uint32_t)dz_u8(d, cp + 2) - 1;
 	if (ptr < 3 || ((ptr + 1) & 3) || ptr > length + 1) {
-		DZ_LIT(d, " [bad ptr ");
-		dz_putu(d, dz_u8(d, cp + 2));
-		dz_putc(d, ']');
+		dz_putnum(d, " [bad ptr ", dz_u8(d, cp + 2), "]");
 	}
 	for (len = 3; len < length; len += 4) {
 		if (!dz_has(d, cp + len, 4))
@@ -490,24 +484,18 @@ static int ip4_printts(struct dz *d, size_t cp, uint32_t length)
 	const char *type;
 
 	if (length < 4) {
-		DZ_LIT(d, "[bad length ");
-		dz_putu(d, length);
-		dz_putc(d, ']');
+		dz_putnum(d, "[bad length ", length, "]");
 		return 0;
 	}
 	DZ_LIT(d, " TS{");
 	fl = dz_u8(d, cp + 3);
 	hoplen = (fl & 0xf) != 0 ? 8 : 4;
 	if ((length - 4) & (hoplen - 1)) {
-		DZ_LIT(d, "[bad length ");
-		dz_putu(d, length);
-		dz_putc(d, ']');
+		dz_putnum(d, "[bad length ", length, "]");
 	}
 	ptr = (uint32_t)dz_u8(d, cp + 2) - 1;
 	if (ptr < 4 || ((ptr - 4) & (hoplen - 1)) || ptr > length + 1) {
-		DZ_LIT(d, "[bad ptr ");
-		dz_putu(d, dz_u8(d, cp + 2));
-		dz_putc(d, ']');
+		dz_putnum(d, "[bad ptr ", dz_u8(d, cp + 2), "]");
 	}
 	switch (fl & 0xf) {
 	case 0:
@@ -520,9 +508,7 @@ static int ip4_printts(struct dz *d, size_t cp, uint32_t length)
 		DZ_LIT(d, "PRESPEC");
 		break;
 	default:
-		DZ_LIT(d, "[bad ts type ");
-		dz_putu(d, fl & 0xf);
-		dz_putc(d, ']');
+		dz_putnum(d, "[bad ts type ", fl & 0xf, "]");
 		goto done;
 	}
 	type = " ";
@@ -542,9 +528,7 @@ done:
 	if (ptr == len)
 		DZ_LIT(d, " ^ ");
 	if (fl >> 4) {
-		DZ_LIT(d, " [");
-		dz_putu(d, fl >> 4);
-		DZ_LIT(d, " hops not recorded]} ");
+		dz_putnum(d, " [", fl >> 4, " hops not recorded]} ");
 	} else {
 		dz_putc(d, '}');
 	}
@@ -579,8 +563,7 @@ static int ip4_optprint(struct dz *d, size_t cp, uint32_t length, int *rc)
 		if (name) {
 			dz_puts(d, name);
 		} else {
-			DZ_LIT(d, "unknown ");
-			dz_putu(d, code);
+			dz_putnum(d, "unknown ", code, "");
 		}
 		if (code == 1 || code == 0) {
 			option_len = 1;
@@ -591,16 +574,12 @@ static int ip4_optprint(struct dz *d, size_t cp, uint32_t length, int *rc)
 			}
 			option_len = dz_u8(d, cp + 1);
 			if (option_len < 2) {
-				DZ_LIT(d, " [bad length ");
-				dz_putu(d, option_len);
-				dz_putc(d, ']');
+				dz_putnum(d, " [bad length ", option_len, "]");
 				return 0;
 			}
 		}
 		if (option_len > length) {
-			DZ_LIT(d, " [bad length ");
-			dz_putu(d, option_len);
-			dz_putc(d, ']');
+			dz_putnum(d, " [bad length ", option_len, "]");
 			return 0;
 		}
 		if (!dz_has(d, cp, option_len))
@@ -620,14 +599,11 @@ static int ip4_optprint(struct dz *d, size_t cp, uint32_t length, int *rc)
 			break;
 		case 148:
 			if (option_len < 4) {
-				DZ_LIT(d, " [bad length ");
-				dz_putu(d, option_len);
-				dz_putc(d, ']');
+				dz_putnum(d, " [bad length ", option_len, "]");
 				break;
 			}
 			if (dz_be16(d, cp + 2) != 0) {
-				DZ_LIT(d, " value ");
-				dz_putu(d, dz_be16(d, cp + 2));
+				dz_putnum(d, " value ", dz_be16(d, cp + 2), "");
 			}
 			break;
 		default:
@@ -662,8 +638,7 @@ static int ip4_print(struct dz *d, size_t ip, uint32_t length)
 		if (v == 6) {
 			DZ_LIT(d, "IP6, wrong link-layer encapsulation");
 		} else {
-			DZ_LIT(d, "IP");
-			dz_putu(d, v);
+			dz_putnum(d, "IP", v, "");
 		}
 		put_invalid(d);
 		return DZ_OK;
@@ -674,25 +649,20 @@ static int ip4_print(struct dz *d, size_t ip, uint32_t length)
 		return DZ_OK;
 	}
 	if (length < 20) {
-		DZ_LIT(d, "truncated-ip ");
-		dz_putu(d, length);
+		dz_putnum(d, "truncated-ip ", length, "");
 		return DZ_OK;
 	}
 	hlen = (uint32_t)(dz_u8(d, ip) & 15) * 4;
 	if (hlen < 20) {
-		DZ_LIT(d, "bad-hlen ");
-		dz_putu(d, hlen);
+		dz_putnum(d, "bad-hlen ", hlen, "");
 		return DZ_OK;
 	}
 	len = dz_be16(d, ip + 2);
 	if (length < len) {
-		DZ_LIT(d, "truncated-ip - ");
-		dz_putu(d, len - length);
-		DZ_LIT(d, " bytes missing! ");
+		dz_putnum(d, "truncated-ip - ", len - length, " bytes missing! ");
 	}
 	if (len < hlen) {
-		DZ_LIT(d, "bad-len ");
-		dz_putu(d, len);
+		dz_putnum(d, "bad-len ", len, "");
 		return DZ_OK;
 	}
 	/* Bytes past the datagram (padding) are not the payload's. */
@@ -714,12 +684,9 @@ static int ip4_print(struct dz *d, size_t ip, uint32_t length)
 		dz_puthex(d, tos, 1);
 		dz_puts(d, ecn[tos & 3]);
 		if (ttl >= 1) {
-			DZ_LIT(d, ", ttl ");
-			dz_putu(d, ttl);
+			dz_putnum(d, ", ttl ", ttl, "");
 		}
-		DZ_LIT(d, ", id ");
-		dz_putu(d, dz_be16(d, ip + 4));
-		DZ_LIT(d, ", offset ");
+		dz_putnum(d, ", id ", dz_be16(d, ip + 4), ", offset ");
 		dz_putu(d, (off & 0x1fff) * 8);
 		DZ_LIT(d, ", flags [");
 		if (!(off & 0xe000))
@@ -739,9 +706,7 @@ static int ip4_print(struct dz *d, size_t ip, uint32_t length)
 		}
 		DZ_LIT(d, "], proto ");
 		put_ipproto_name(d, proto);
-		DZ_LIT(d, " (");
-		dz_putu(d, proto);
-		DZ_LIT(d, "), length ");
+		dz_putnum(d, " (", proto, "), length ");
 		dz_putu(d, dz_be16(d, ip + 2));
 		if (hlen > 20) {
 			int orc = DZ_OK;
@@ -785,9 +750,7 @@ static int ip4_print(struct dz *d, size_t ip, uint32_t length)
 			DZ_LIT(d, ": ");
 		}
 		if (!dz_has(d, ip, hlen)) {
-			DZ_LIT(d, " [remaining caplen(");
-			dz_putu(d, (uint32_t)(ip <= d->snap ? d->snap - ip : 0));
-			DZ_LIT(d, ") < header length(");
+			dz_putnum(d, " [remaining caplen(", (uint32_t)(ip <= d->snap ? d->snap - ip : 0), ") < header length(");
 			dz_putu(d, hlen);
 			DZ_LIT(d, ")]");
 			return DZ_TRUNC;
@@ -796,8 +759,7 @@ static int ip4_print(struct dz *d, size_t ip, uint32_t length)
 			      dz_u8(d, ip + 8), proto, ip);
 	} else {
 		put_ip4_addrs(d, ip);
-		DZ_LIT(d, ": ip-proto-");
-		dz_putu(d, proto);
+		dz_putnum(d, ": ip-proto-", proto, "");
 	}
 	d->snap = saved_snap;
 	return rc;
@@ -850,9 +812,7 @@ static int ip6_opt_process(struct dz *d, size_t bp, int len, bool *found,
 				return -1;
 			}
 			if (dz_u8(d, bp + (size_t)i + 1) != 2) {
-				DZ_LIT(d, "(rtalert: invalid len ");
-				dz_putu(d, dz_u8(d, bp + (size_t)i + 1));
-				dz_putc(d, ')');
+				dz_putnum(d, "(rtalert: invalid len ", dz_u8(d, bp + (size_t)i + 1), ")");
 				return -1;
 			}
 			if (d->verbose) {
@@ -869,46 +829,34 @@ static int ip6_opt_process(struct dz *d, size_t bp, int len, bool *found,
 				return -1;
 			}
 			if (dz_u8(d, bp + (size_t)i + 1) != 4) {
-				DZ_LIT(d, "(jumbo: invalid len ");
-				dz_putu(d, dz_u8(d, bp + (size_t)i + 1));
-				dz_putc(d, ')');
+				dz_putnum(d, "(jumbo: invalid len ", dz_u8(d, bp + (size_t)i + 1), ")");
 				return -1;
 			}
 			jl = dz_be32(d, bp + (size_t)i + 2);
 			if (seen_jumbo) {
 				if (d->verbose) {
-					DZ_LIT(d, "(jumbo: ");
-					dz_putu(d, jl);
-					DZ_LIT(d, " - already seen) ");
+					dz_putnum(d, "(jumbo: ", jl, " - already seen) ");
 				}
 				break;
 			}
 			seen_jumbo = true;
 			if (!payload_len) {
 				if (d->verbose) {
-					DZ_LIT(d, "(jumbo: ");
-					dz_putu(d, jl);
-					DZ_LIT(d, " - not a hop-by-hop option) ");
+					dz_putnum(d, "(jumbo: ", jl, " - not a hop-by-hop option) ");
 				}
 			} else if (*payload_len != 0) {
 				if (d->verbose) {
-					DZ_LIT(d, "(jumbo: ");
-					dz_putu(d, jl);
-					DZ_LIT(d, " - payload len != 0) ");
+					dz_putnum(d, "(jumbo: ", jl, " - payload len != 0) ");
 				}
 			} else if (jl < 65536) {
 				if (d->verbose) {
-					DZ_LIT(d, "(jumbo: ");
-					dz_putu(d, jl);
-					DZ_LIT(d, " - < 65536) ");
+					dz_putnum(d, "(jumbo: ", jl, " - < 65536) ");
 				}
 			} else {
 				*found = true;
 				*payload_len = jl;
 				if (d->verbose) {
-					DZ_LIT(d, "(jumbo: ");
-					dz_putu(d, jl);
-					DZ_LIT(d, ") ");
+					dz_putnum(d, "(jumbo: ", jl, ") ");
 				}
 			}
 			break;
@@ -919,9 +867,7 @@ static int ip6_opt_process(struct dz *d, size_t bp, int len, bool *found,
 				return -1;
 			}
 			if (dz_u8(d, bp + (size_t)i + 1) < 16) {
-				DZ_LIT(d, "(homeaddr: invalid len ");
-				dz_putu(d, dz_u8(d, bp + (size_t)i + 1));
-				dz_putc(d, ')');
+				dz_putnum(d, "(homeaddr: invalid len ", dz_u8(d, bp + (size_t)i + 1), ")");
 				return -1;
 			}
 			if (d->verbose) {
@@ -933,17 +879,13 @@ static int ip6_opt_process(struct dz *d, size_t bp, int len, bool *found,
 			break;
 		default:
 			if (len - i < 2) {
-				DZ_LIT(d, "(type ");
-				dz_putu(d, type);
-				DZ_LIT(d, ": trunc)");
+				dz_putnum(d, "(type ", type, ": trunc)");
 				return -1;
 			}
 			if (d->verbose) {
 				DZ_LIT(d, "(opt_type 0x");
 				dz_puthex(d, type, 2);
-				DZ_LIT(d, ": len=");
-				dz_putu(d, dz_u8(d, bp + (size_t)i + 1));
-				dz_putc(d, ')');
+				dz_putnum(d, ": len=", dz_u8(d, bp + (size_t)i + 1), ")");
 			}
 			break;
 		}
@@ -1031,23 +973,20 @@ static int rt6_print(struct dz *d, size_t bp, int *rc)
 		return -1;
 	}
 	len = dz_u8(d, bp + 1);
-	DZ_LIT(d, " (len=");
-	dz_putu(d, len);
+	dz_putnum(d, " (len=", len, "");
 	if (!dz_has(d, bp + 2, 1)) {
 		*rc = DZ_TRUNC;
 		return -1;
 	}
 	type = dz_u8(d, bp + 2);
-	DZ_LIT(d, ", type=");
-	dz_putu(d, type);
+	dz_putnum(d, ", type=", type, "");
 	if (type == 0)
 		DZ_LIT(d, " [Deprecated]");
 	if (!dz_has(d, bp + 3, 1)) {
 		*rc = DZ_TRUNC;
 		return -1;
 	}
-	DZ_LIT(d, ", segleft=");
-	dz_putu(d, dz_u8(d, bp + 3));
+	dz_putnum(d, ", segleft=", dz_u8(d, bp + 3), "");
 	if (type == 0 || type == 2) {
 		if (!dz_has(d, bp + 4, 4)) {
 			*rc = DZ_TRUNC;
@@ -1062,8 +1001,7 @@ static int rt6_print(struct dz *d, size_t bp, int *rc)
 			*rc = DZ_TRUNC;
 			return -1;
 		}
-		DZ_LIT(d, ", last-entry=");
-		dz_putu(d, dz_u8(d, bp + 4));
+		dz_putnum(d, ", last-entry=", dz_u8(d, bp + 4), "");
 		if (!dz_has(d, bp + 5, 1)) {
 			*rc = DZ_TRUNC;
 			return -1;
@@ -1084,9 +1022,7 @@ static int rt6_print(struct dz *d, size_t bp, int *rc)
 		return -1;
 	}
 	if (len % 2 == 1) {
-		DZ_LIT(d, " (invalid length ");
-		dz_putu(d, len);
-		dz_putc(d, ')');
+		dz_putnum(d, " (invalid length ", len, ")");
 		put_invalid(d);
 		return -1;
 	}
@@ -1097,9 +1033,7 @@ static int rt6_print(struct dz *d, size_t bp, int *rc)
 			*rc = DZ_TRUNC;
 			return -1;
 		}
-		DZ_LIT(d, ", [");
-		dz_putu(d, i);
-		dz_putc(d, ']');
+		dz_putnum(d, ", [", i, "]");
 		dz_put_ip6(d, d->pkt + p);
 	}
 	DZ_LIT(d, ") ");
@@ -1130,24 +1064,19 @@ static int ip6_print(struct dz *d, size_t ip6, uint32_t length)
 		return DZ_OK;
 	}
 	if (length < 40) {
-		DZ_LIT(d, "truncated-ip6 ");
-		dz_putu(d, length);
+		dz_putnum(d, "truncated-ip6 ", length, "");
 		return DZ_OK;
 	}
 	DZ_LIT(d, "IP6 ");
 	if (dz_u8(d, ip6) >> 4 != 6) {
-		DZ_LIT(d, "version error: ");
-		dz_putu(d, dz_u8(d, ip6) >> 4);
-		DZ_LIT(d, " != 6");
+		dz_putnum(d, "version error: ", dz_u8(d, ip6) >> 4, " != 6");
 		return DZ_OK;
 	}
 	payload_len = dz_be16(d, ip6 + 4);
 	if (payload_len != 0) {
 		len = payload_len + 40;
 		if (length < len) {
-			DZ_LIT(d, "truncated-ip6 - ");
-			dz_putu(d, len - length);
-			DZ_LIT(d, " bytes missing!");
+			dz_putnum(d, "truncated-ip6 - ", len - length, " bytes missing!");
 		}
 	} else {
 		len = length + 40;
@@ -1167,13 +1096,9 @@ static int ip6_print(struct dz *d, size_t ip6, uint32_t length)
 			dz_puthex(d, flow & 0x000fffff, 5);
 			DZ_LIT(d, ", ");
 		}
-		DZ_LIT(d, "hlim ");
-		dz_putu(d, dz_u8(d, ip6 + 7));
-		DZ_LIT(d, ", next-header ");
+		dz_putnum(d, "hlim ", dz_u8(d, ip6 + 7), ", next-header ");
 		put_ipproto_name(d, nh);
-		DZ_LIT(d, " (");
-		dz_putu(d, nh);
-		DZ_LIT(d, ") payload length: ");
+		dz_putnum(d, " (", nh, ") payload length: ");
 		dz_putu(d, payload_len);
 		DZ_LIT(d, ") ");
 	}
@@ -1266,9 +1191,7 @@ static int ip6_print(struct dz *d, size_t ip6, uint32_t length)
 					goto out;
 				}
 				if (length < len) {
-					DZ_LIT(d, "truncated-ip6 - ");
-					dz_putu(d, len - length);
-					DZ_LIT(d, " bytes missing!");
+					dz_putnum(d, "truncated-ip6 - ", len - length, " bytes missing!");
 				}
 				lim = ip6 + len;
 				d->snap = lim < saved_snap ? lim : saved_snap;
@@ -1378,8 +1301,7 @@ again:
 		DZ_LIT(d, ": ");
 		break;
 	case IPPROTO_ND_:
-		DZ_LIT(d, " nd ");
-		dz_putu(d, length);
+		dz_putnum(d, " nd ", length, "");
 		return DZ_OK;
 	case IPPROTO_NONE_:
 		DZ_LIT(d, "no next header");
@@ -1394,9 +1316,7 @@ again:
 	default:
 		break;
 	}
-	DZ_LIT(d, " ip-proto-");
-	dz_putu(d, nh);
-	dz_putc(d, ' ');
+	dz_putnum(d, " ip-proto-", nh, " ");
 	dz_putu(d, length);
 	return DZ_OK;
 }
@@ -1694,8 +1614,7 @@ static int txtproto(struct dz *d, size_t p, uint32_t len, const char *name,
 	if (d->verbose) {
 		uint32_t idx, eol;
 
-		DZ_LIT(d, ", length: ");
-		dz_putu(d, len);
+		dz_putnum(d, ", length: ", len, "");
 		for (idx = 0; idx < len; idx = eol) {
 			eol = txt_line(d, "\n\t", p, idx, len, &rc);
 			if (rc != DZ_OK || eol == 0)
@@ -1878,9 +1797,7 @@ static void put_port_addrs(struct dz *d, size_t iph, int ver, uint8_t ipproto,
 		DZ_LIT(d, ": ");
 	} else {
 		dz_putu(d, sport);
-		DZ_LIT(d, " > ");
-		dz_putu(d, dport);
-		DZ_LIT(d, ": ");
+		dz_putnum(d, " > ", dport, ": ");
 	}
 }
 
@@ -1914,13 +1831,10 @@ static int mptcp_option(struct dz *d, size_t op, uint32_t len, uint8_t flags)
 		    !((len == 20 || len == 22) && (flags & 0x12) == 0x10))
 			return 0;
 		if (ver > 1) {
-			DZ_LIT(d, " Unknown Version (");
-			dz_putu(d, ver);
-			dz_putc(d, ')');
+			dz_putnum(d, " Unknown Version (", ver, ")");
 			return 1;
 		}
-		DZ_LIT(d, " v");
-		dz_putu(d, ver);
+		dz_putnum(d, " v", ver, "");
 		if (dz_u8(d, op + 3) & 0x80)
 			DZ_LIT(d, " csum");
 		if (len == 12 || len >= 20) {
@@ -1944,8 +1858,7 @@ static int mptcp_option(struct dz *d, size_t op, uint32_t len, uint8_t flags)
 		if (len != 24) {
 			if (dz_u8(d, op + 2) & 1)
 				DZ_LIT(d, " backup");
-			DZ_LIT(d, " id ");
-			dz_putu(d, dz_u8(d, op + 3));
+			dz_putnum(d, " id ", dz_u8(d, op + 3), "");
 		}
 		if (len == 12) {
 			DZ_LIT(d, " token 0x");
@@ -2008,14 +1921,12 @@ static int mptcp_option(struct dz *d, size_t op, uint32_t len, uint8_t flags)
 			}
 			if (left < 4)
 				return 0;
-			DZ_LIT(d, " subseq ");
-			dz_putu(d, dz_be32(d, p));
+			dz_putnum(d, " subseq ", dz_be32(d, p), "");
 			p += 4;
 			left -= 4;
 			if (left < 2)
 				return 0;
-			DZ_LIT(d, " len ");
-			dz_putu(d, dz_be16(d, p));
+			dz_putnum(d, " len ", dz_be16(d, p), "");
 			p += 2;
 			left -= 2;
 			if (left >= 2) {
@@ -2037,9 +1948,7 @@ static int mptcp_option(struct dz *d, size_t op, uint32_t len, uint8_t flags)
 		dz_puts(d, e == 6 ? "v0-ip6" : e == 4 ? "v0-ip4" :
 			   e == 1 ? "v1-echo" : e == 0 ? "v1" :
 			   "[bad version/echo]");
-		DZ_LIT(d, " id ");
-		dz_putu(d, dz_u8(d, op + 3));
-		dz_putc(d, ' ');
+		dz_putnum(d, " id ", dz_u8(d, op + 3), " ");
 		if (len <= 18) {
 			dz_put_ip4(d, d->pkt + op + 4);
 			if (len == 10 || len == 18) {
@@ -2083,8 +1992,7 @@ static int mptcp_option(struct dz *d, size_t op, uint32_t len, uint8_t flags)
 		else
 			DZ_LIT(d, " non-backup");
 		if (len == 4) {
-			DZ_LIT(d, " id ");
-			dz_putu(d, dz_u8(d, op + 3));
+			dz_putnum(d, " id ", dz_u8(d, op + 3), "");
 		}
 		return 1;
 	case 6:
@@ -2145,8 +2053,7 @@ static int tcp_options(struct dz *d, size_t cp, uint32_t hlen, bool rev,
 		if (name) {
 			dz_puts(d, name);
 		} else {
-			DZ_LIT(d, "unknown-");
-			dz_putu(d, opt);
+			dz_putnum(d, "unknown-", opt, "");
 		}
 		switch (opt) {
 		case 2:
@@ -2204,9 +2111,7 @@ static int tcp_options(struct dz *d, size_t cp, uint32_t hlen, bool rev,
 		case 8:
 			datalen = 8;
 			LENCHECK(datalen);
-			DZ_LIT(d, " val ");
-			dz_putu(d, dz_be32(d, cp));
-			DZ_LIT(d, " ecr ");
+			dz_putnum(d, " val ", dz_be32(d, cp), " ecr ");
 			dz_putu(d, dz_be32(d, cp + 4));
 			break;
 		case 19:
@@ -2225,8 +2130,7 @@ static int tcp_options(struct dz *d, size_t cp, uint32_t hlen, bool rev,
 			LENCHECK(datalen);
 			DZ_LIT(d, " cap ");
 			dz_puthex(d, dz_u8(d, cp), 2);
-			DZ_LIT(d, " id ");
-			dz_putu(d, dz_u8(d, cp + 1));
+			dz_putnum(d, " id ", dz_u8(d, cp + 1), "");
 			break;
 		case 29:
 			datalen = len - 2;
@@ -2234,11 +2138,9 @@ static int tcp_options(struct dz *d, size_t cp, uint32_t hlen, bool rev,
 				put_invalid(d);
 			} else {
 				LENCHECK(1);
-				DZ_LIT(d, " keyid ");
-				dz_putu(d, dz_u8(d, cp));
+				dz_putnum(d, " keyid ", dz_u8(d, cp), "");
 				LENCHECK(2);
-				DZ_LIT(d, " rnextkeyid ");
-				dz_putu(d, dz_u8(d, cp + 1));
+				dz_putnum(d, " rnextkeyid ", dz_u8(d, cp + 1), "");
 				if (datalen > 2) {
 					DZ_LIT(d, " mac 0x");
 					for (i = 2; i < datalen; i++) {
@@ -2312,9 +2214,7 @@ static int tcp_options(struct dz *d, size_t cp, uint32_t hlen, bool rev,
 		if (opt != 0 && opt != 1)
 			++datalen;
 		if (datalen != len) {
-			DZ_LIT(d, "[len ");
-			dz_putu(d, len);
-			dz_putc(d, ']');
+			dz_putnum(d, "[len ", len, "]");
 		}
 		ch = ',';
 		if (opt == 0)
@@ -2364,9 +2264,7 @@ static int tcp_print(struct dz *d, size_t tp, uint32_t length, size_t iph,
 	}
 	hlen = (uint32_t)(dz_u8(d, tp + 12) >> 4) * 4;
 	if (hlen < 20) {
-		DZ_LIT(d, " tcp ");
-		dz_putu(d, length - hlen);
-		DZ_LIT(d, " [bad hdr length ");
+		dz_putnum(d, " tcp ", length - hlen, " [bad hdr length ");
 		dz_putu(d, hlen);
 		DZ_LIT(d, " - too short, < 20]");
 		return DZ_OK;
@@ -2437,9 +2335,7 @@ static int tcp_print(struct dz *d, size_t tp, uint32_t length, size_t iph,
 		}
 	}
 	if (hlen > length) {
-		DZ_LIT(d, " [bad hdr length ");
-		dz_putu(d, hlen);
-		DZ_LIT(d, " - too long, > ");
+		dz_putnum(d, " [bad hdr length ", hlen, " - too long, > ");
 		dz_putu(d, length);
 		dz_putc(d, ']');
 		return DZ_OK;
@@ -2460,22 +2356,18 @@ static int tcp_print(struct dz *d, size_t tp, uint32_t length, size_t iph,
 	}
 	length -= hlen;
 	if (length > 0 || flags & (0x02 | 0x01 | 0x04)) {
-		DZ_LIT(d, ", seq ");
-		dz_putu(d, seq);
+		dz_putnum(d, ", seq ", seq, "");
 		if (length > 0) {
 			dz_putc(d, ':');
 			dz_putu(d, seq + length);
 		}
 	}
 	if (flags & 0x10) {
-		DZ_LIT(d, ", ack ");
-		dz_putu(d, ack);
+		dz_putnum(d, ", ack ", ack, "");
 	}
-	DZ_LIT(d, ", win ");
-	dz_putu(d, win);
+	dz_putnum(d, ", win ", win, "");
 	if (flags & 0x20) {
-		DZ_LIT(d, ", urg ");
-		dz_putu(d, urp);
+		dz_putnum(d, ", urg ", urp, "");
 	}
 	if (hlen > 20) {
 		rc = tcp_options(d, tp + 20, hlen - 20, rev, thseq, thack,
@@ -2485,14 +2377,11 @@ static int tcp_print(struct dz *d, size_t tp, uint32_t length, size_t iph,
 		if (rc < 0)
 			return DZ_OK;
 	}
-	DZ_LIT(d, ", length ");
-	dz_putu(d, length);
+	dz_putnum(d, ", length ", length, "");
 	if (length == 0)
 		return DZ_OK;
 	if (!dz_has(d, tp, hlen)) {
-		DZ_LIT(d, " [remaining caplen(");
-		dz_putu(d, (uint32_t)(tp <= d->snap ? d->snap - tp : 0));
-		DZ_LIT(d, ") < header length(");
+		dz_putnum(d, " [remaining caplen(", (uint32_t)(tp <= d->snap ? d->snap - tp : 0), ") < header length(");
 		dz_putu(d, hlen);
 		DZ_LIT(d, ")]");
 		return DZ_TRUNC;
@@ -2518,12 +2407,9 @@ static int ntp_print(struct dz *d, size_t p, uint32_t length)
 	d->proto = "ntp";
 	DZ_NEED(d, p, 1);
 	status = dz_u8(d, p);
-	DZ_LIT(d, "NTPv");
-	dz_putu(d, (status >> 3) & 7);
-	DZ_LIT(d, ", ");
+	dz_putnum(d, "NTPv", (status >> 3) & 7, ", ");
 	dz_puts(d, modes[status & 7]);
-	DZ_LIT(d, ", length ");
-	dz_putu(d, length);
+	dz_putnum(d, ", length ", length, "");
 	return DZ_OK;
 }
 
@@ -2562,8 +2448,7 @@ static int bootp_print(struct dz *d, size_t p, uint32_t length)
 	} else {
 		DZ_NEED(d, p + 1, 1);
 	}
-	DZ_LIT(d, ", length ");
-	dz_putu(d, length);
+	dz_putnum(d, ", length ", length, "");
 	return DZ_OK;
 }
 
@@ -2602,31 +2487,22 @@ static int syslog_print(struct dz *d, size_t p, uint32_t len)
 	if (!d->verbose) {
 		DZ_LIT(d, "SYSLOG ");
 	} else {
-		DZ_LIT(d, "SYSLOG, length: ");
-		dz_putu(d, len);
-		DZ_LIT(d, "\n\tFacility ");
+		dz_putnum(d, "SYSLOG, length: ", len, "\n\tFacility ");
 	}
 	if (f < 24) {
 		dz_puts(d, fac[f]);
 	} else {
-		DZ_LIT(d, "unknown (");
-		dz_putu(d, f);
-		dz_putc(d, ')');
+		dz_putnum(d, "unknown (", f, ")");
 	}
 	if (!d->verbose) {
 		dz_putc(d, '.');
 		dz_puts(d, sev[pri & 7]);
-		DZ_LIT(d, ", length: ");
-		dz_putu(d, len);
+		dz_putnum(d, ", length: ", len, "");
 		return DZ_OK;
 	}
-	DZ_LIT(d, " (");
-	dz_putu(d, f);
-	DZ_LIT(d, "), Severity ");
+	dz_putnum(d, " (", f, "), Severity ");
 	dz_puts(d, sev[pri & 7]);
-	DZ_LIT(d, " (");
-	dz_putu(d, pri & 7);
-	DZ_LIT(d, ")\n\tMsg: ");
+	dz_putnum(d, " (", pri & 7, ")\n\tMsg: ");
 	for (; off < len; off++) {
 		if (!dz_has(d, p + off, 1)) {
 			dz_trunc_mark(d);
@@ -2662,8 +2538,7 @@ static int dhcp6_print(struct dz *d, size_t p)
 	if (t < 16 && names[t]) {
 		dz_puts(d, names[t]);
 	} else {
-		DZ_LIT(d, "msgtype-");
-		dz_putu(d, t);
+		dz_putnum(d, "msgtype-", t, "");
 	}
 	return DZ_OK;
 }
@@ -2769,8 +2644,7 @@ static int udp_print(struct dz *d, size_t up, uint32_t length, size_t iph,
 	dport = dz_be16(d, up + 2);
 	if (length < 8) {
 		udp_addrs(d, iph, ver, true, sport, dport);
-		DZ_LIT(d, "truncated-udp ");
-		dz_putu(d, length);
+		dz_putnum(d, "truncated-udp ", length, "");
 		return DZ_OK;
 	}
 	if (!dz_has(d, up + 4, 2)) {
@@ -2782,8 +2656,7 @@ static int udp_print(struct dz *d, size_t up, uint32_t length, size_t iph,
 		ulen = length;
 	if (ulen < 8) {
 		udp_addrs(d, iph, ver, true, sport, dport);
-		DZ_LIT(d, "truncated-udplength ");
-		dz_putu(d, ulen);
+		dz_putnum(d, "truncated-udplength ", ulen, "");
 		return DZ_OK;
 	}
 	ulen -= 8;
@@ -2831,13 +2704,10 @@ static int udp_print(struct dz *d, size_t up, uint32_t length, size_t iph,
 	}
 
 	if (ulen > length && !fragmented) {
-		DZ_LIT(d, "UDP, bad length ");
-		dz_putu(d, ulen);
-		DZ_LIT(d, " > ");
+		dz_putnum(d, "UDP, bad length ", ulen, " > ");
 		dz_putu(d, length);
 	} else {
-		DZ_LIT(d, "UDP, length ");
-		dz_putu(d, ulen);
+		dz_putnum(d, "UDP, length ", ulen, "");
 	}
 	return DZ_OK;
 trunc:
@@ -2922,18 +2792,14 @@ static int icmp_text(struct dz *d, size_t bp, uint8_t type, uint8_t code)
 			DZ_LIT(d, "request");
 		else
 			DZ_LIT(d, "reply");
-		DZ_LIT(d, ", id ");
-		dz_putu(d, dz_be16(d, bp + 4));
-		DZ_LIT(d, ", seq ");
+		dz_putnum(d, ", id ", dz_be16(d, bp + 4), ", seq ");
 		dz_putu(d, dz_be16(d, bp + 6));
 		return DZ_OK;
 	case 3:
 		if (code == 2) {
 			DZ_NEED(d, oip + 16, 4);
 			dz_put_ip4(d, d->pkt + oip + 16);
-			DZ_LIT(d, " protocol ");
-			dz_putu(d, dz_u8(d, oip + 9));
-			DZ_LIT(d, " unreachable");
+			dz_putnum(d, " protocol ", dz_u8(d, oip + 9), " unreachable");
 		} else if (code == 3) {
 			size_t hl;
 			uint8_t p;
@@ -2948,15 +2814,11 @@ static int icmp_text(struct dz *d, size_t bp, uint8_t type, uint8_t code)
 			DZ_NEED(d, oip + 16, 4);
 			dz_put_ip4(d, d->pkt + oip + 16);
 			if (p == IPPROTO_TCP_) {
-				DZ_LIT(d, " tcp port ");
-				dz_putu(d, dport);
+				dz_putnum(d, " tcp port ", dport, "");
 			} else if (p == IPPROTO_UDP_) {
-				DZ_LIT(d, " udp port ");
-				dz_putu(d, dport);
+				dz_putnum(d, " udp port ", dport, "");
 			} else {
-				DZ_LIT(d, " protocol ");
-				dz_putu(d, p);
-				DZ_LIT(d, " port ");
+				dz_putnum(d, " protocol ", p, " port ");
 				dz_putu(d, dport);
 			}
 			DZ_LIT(d, " unreachable");
@@ -2967,9 +2829,7 @@ static int icmp_text(struct dz *d, size_t bp, uint8_t type, uint8_t code)
 			dz_put_ip4(d, d->pkt + oip + 16);
 			DZ_LIT(d, " unreachable - need to frag");
 			if (v) {
-				DZ_LIT(d, " (mtu ");
-				dz_putu(d, v);
-				dz_putc(d, ')');
+				dz_putnum(d, " (mtu ", v, ")");
 			}
 		} else if (code < 16) {
 			DZ_NEED(d, oip + 16, 4);
@@ -2979,8 +2839,7 @@ static int icmp_text(struct dz *d, size_t bp, uint8_t type, uint8_t code)
 		} else {
 			DZ_NEED(d, oip + 16, 4);
 			dz_put_ip4(d, d->pkt + oip + 16);
-			DZ_LIT(d, " unreachable - #");
-			dz_putu(d, code);
+			dz_putnum(d, " unreachable - #", code, "");
 		}
 		return DZ_OK;
 	case 5:
@@ -3008,9 +2867,7 @@ static int icmp_text(struct dz *d, size_t bp, uint8_t type, uint8_t code)
 			DZ_LIT(d, " to host ");
 			break;
 		default:
-			DZ_LIT(d, "redirect-#");
-			dz_putu(d, code);
-			dz_putc(d, ' ');
+			dz_putnum(d, "redirect-#", code, " ");
 			dz_put_ip4(d, d->pkt + oip + 16);
 			DZ_LIT(d, " to ");
 			break;
@@ -3051,9 +2908,7 @@ static int icmp_text(struct dz *d, size_t bp, uint8_t type, uint8_t code)
 		dz_putc(d, ':');
 		size = dz_u8(d, bp + 5);
 		if (size != 2) {
-			DZ_LIT(d, " [size ");
-			dz_putu(d, size);
-			dz_putc(d, ']');
+			dz_putnum(d, " [size ", size, "]");
 			return DZ_OK;
 		}
 		for (idp = bp + 8; num > 0; num--, idp += 8) {
@@ -3075,18 +2930,15 @@ static int icmp_text(struct dz *d, size_t bp, uint8_t type, uint8_t code)
 		} else if (code == 1) {
 			DZ_LIT(d, "ip reassembly time exceeded");
 		} else {
-			DZ_LIT(d, "time exceeded-#");
-			dz_putu(d, code);
+			dz_putnum(d, "time exceeded-#", code, "");
 		}
 		return DZ_OK;
 	case 12:
 		if (code) {
-			DZ_LIT(d, "parameter problem - code ");
-			dz_putu(d, code);
+			dz_putnum(d, "parameter problem - code ", code, "");
 		} else {
 			DZ_NEED(d, bp + 4, 1);
-			DZ_LIT(d, "parameter problem - octet ");
-			dz_putu(d, dz_u8(d, bp + 4));
+			dz_putnum(d, "parameter problem - octet ", dz_u8(d, bp + 4), "");
 		}
 		return DZ_OK;
 	case 18:
@@ -3096,17 +2948,13 @@ static int icmp_text(struct dz *d, size_t bp, uint8_t type, uint8_t code)
 		return DZ_OK;
 	case 13:
 		DZ_NEED(d, bp + 4, 4);
-		DZ_LIT(d, "time stamp query id ");
-		dz_putu(d, dz_be16(d, bp + 4));
-		DZ_LIT(d, " seq ");
+		dz_putnum(d, "time stamp query id ", dz_be16(d, bp + 4), " seq ");
 		dz_putu(d, dz_be16(d, bp + 6));
 		return DZ_OK;
 	case 14:
 		if (!dz_has(d, bp + 16, 4))
 			return -1;
-		DZ_LIT(d, "time stamp reply id ");
-		dz_putu(d, dz_be16(d, bp + 4));
-		DZ_LIT(d, " seq ");
+		dz_putnum(d, "time stamp reply id ", dz_be16(d, bp + 4), " seq ");
 		dz_putu(d, dz_be16(d, bp + 6));
 		DZ_LIT(d, ": org ");
 		put_icmp_tstamp(d, dz_be32(d, bp + 8));
@@ -3121,8 +2969,7 @@ static int icmp_text(struct dz *d, size_t bp, uint8_t type, uint8_t code)
 		if (s) {
 			dz_puts(d, s);
 		} else {
-			DZ_LIT(d, "type-#");
-			dz_putu(d, type);
+			dz_putnum(d, "type-#", type, "");
 		}
 		return DZ_OK;
 	}
@@ -3146,8 +2993,7 @@ static int icmp_ext_print(struct dz *d, size_t bp, uint32_t plen)
 	    fold(sum16(d->pkt + ext, plen - 136)) != 0)
 		return DZ_OK;
 	ver = dz_u8(d, ext) >> 4;
-	DZ_LIT(d, "\n\tICMP Multi-Part extension v");
-	dz_putu(d, ver);
+	dz_putnum(d, "\n\tICMP Multi-Part extension v", ver, "");
 	if (ver != 2) {
 		DZ_LIT(d, " packet not supported");
 		return DZ_OK;
@@ -3159,8 +3005,7 @@ static int icmp_ext_print(struct dz *d, size_t bp, uint32_t plen)
 		DZ_LIT(d, " (");
 		if (fold(sum16(d->pkt + ext, hlen)) != 0)
 			DZ_LIT(d, "in");
-		DZ_LIT(d, "correct), length ");
-		dz_putu(d, hlen);
+		dz_putnum(d, "correct), length ", hlen, "");
 	}
 	hlen -= 4;
 	obj = ext + 4;
@@ -3183,12 +3028,9 @@ static int icmp_ext_print(struct dz *d, size_t bp, uint32_t plen)
 			DZ_LIT(d, "Interface Identification");
 		else
 			DZ_LIT(d, "unknown");
-		DZ_LIT(d, " Object (");
-		dz_putu(d, cls);
-		DZ_LIT(d, "), Class-Type: ");
+		dz_putnum(d, " Object (", cls, "), Class-Type: ");
 		dz_putu(d, ctype);
-		DZ_LIT(d, ", length ");
-		dz_putu(d, obj_tlen);
+		dz_putnum(d, ", length ", obj_tlen, "");
 		hlen -= 4;
 		if (cls == 0 || obj_tlen < 4)
 			return DZ_OK;
@@ -3198,14 +3040,11 @@ static int icmp_ext_print(struct dz *d, size_t bp, uint32_t plen)
 
 			DZ_NEED(d, obj, 4);
 			l = dz_be32(d, obj);
-			DZ_LIT(d, "\n\t    label ");
-			dz_putu(d, l >> 12);
-			DZ_LIT(d, ", tc ");
+			dz_putnum(d, "\n\t    label ", l >> 12, ", tc ");
 			dz_putu(d, (l >> 9) & 7);
 			if (l & 0x100)
 				DZ_LIT(d, ", [S]");
-			DZ_LIT(d, ", ttl ");
-			dz_putu(d, l & 0xff);
+			dz_putnum(d, ", ttl ", l & 0xff, "");
 		} else {
 			rc = put_unknown_data(d, obj, obj_tlen, "\n\t    ");
 			if (rc != DZ_OK)
@@ -3246,8 +3085,7 @@ static int icmp_print(struct dz *d, size_t bp, uint32_t plen, bool fragmented)
 	}
 	DZ_LIT(d, "ICMP ");
 	dz_putn(d, tbuf, text.len);
-	DZ_LIT(d, ", length ");
-	dz_putu(d, plen);
+	dz_putnum(d, ", length ", plen, "");
 	if (d->verbose && !fragmented && dz_has(d, bp, plen)) {
 		uint16_t sum = fold(sum16(d->pkt + bp, plen));
 
@@ -3417,13 +3255,9 @@ static int icmp6_opt_print(struct dz *d, size_t cp, int resid, int *rc)
 		DZ_LIT(d, "\n\t  ");
 		name = tok_find(icmp6_opt_names, type);
 		dz_puts(d, name ? name : "unknown");
-		DZ_LIT(d, " option (");
-		dz_putu(d, type);
-		DZ_LIT(d, "), length ");
+		dz_putnum(d, " option (", type, "), length ");
 		dz_putu(d, len << 3);
-		DZ_LIT(d, " (");
-		dz_putu(d, len);
-		DZ_LIT(d, "): ");
+		dz_putnum(d, " (", len, "): ");
 		switch (type) {
 		case 1:
 		case 2:
@@ -3491,9 +3325,7 @@ static int icmp6_opt_print(struct dz *d, size_t cp, int resid, int *rc)
 				return 0;
 			}
 			l = (len - 1) / 2;
-			DZ_LIT(d, " lifetime ");
-			dz_putu(d, dz_be32(d, cp + 4));
-			DZ_LIT(d, "s,");
+			dz_putnum(d, " lifetime ", dz_be32(d, cp + 4), "s,");
 			for (i = 0; i < l; i++) {
 				if (!dz_has(d, cp + 8 + 16 * i, 16)) {
 					*rc = DZ_TRUNC;
@@ -3517,9 +3349,7 @@ static int icmp6_opt_print(struct dz *d, size_t cp, int resid, int *rc)
 				*rc = DZ_TRUNC;
 				return 0;
 			}
-			DZ_LIT(d, " preference ");
-			dz_putu(d, dz_be16(d, cp + 4));
-			DZ_LIT(d, ", lifetime ");
+			dz_putnum(d, " preference ", dz_be16(d, cp + 4), ", lifetime ");
 			dz_putu(d, dz_be16(d, cp + 6));
 			break;
 		case 24: {
@@ -3556,9 +3386,7 @@ static int icmp6_opt_print(struct dz *d, size_t cp, int resid, int *rc)
 				*rc = DZ_TRUNC;
 				return 0;
 			}
-			DZ_LIT(d, " lifetime ");
-			dz_putu(d, dz_be32(d, cp + 4));
-			DZ_LIT(d, "s, domain(s):");
+			dz_putnum(d, " lifetime ", dz_be32(d, cp + 4), "s, domain(s):");
 			while (domp < end) {
 				if (!dz_has(d, domp, 1)) {
 					*rc = DZ_TRUNC;
@@ -3590,9 +3418,7 @@ static int mld6_print(struct dz *d, size_t bp)
 {
 	if (bp + 24 > d->snap)
 		return DZ_OK;
-	DZ_LIT(d, "max resp delay: ");
-	dz_putu(d, dz_be16(d, bp + 4));
-	DZ_LIT(d, " addr: ");
+	dz_putnum(d, "max resp delay: ", dz_be16(d, bp + 4), " addr: ");
 	dz_put_ip6(d, d->pkt + bp + 8);
 	return DZ_OK;
 }
@@ -3606,16 +3432,12 @@ static int mldv2_report_print(struct dz *d, size_t bp, uint32_t len)
 	uint32_t group, nsrcs, ngroups, i;
 
 	if (len < 8) {
-		DZ_LIT(d, " [invalid len ");
-		dz_putu(d, len);
-		dz_putc(d, ']');
+		dz_putnum(d, " [invalid len ", len, "]");
 		return DZ_OK;
 	}
 	DZ_NEED(d, bp + 6, 2);
 	ngroups = dz_be16(d, bp + 6);
-	DZ_LIT(d, ", ");
-	dz_putu(d, ngroups);
-	DZ_LIT(d, " group record(s)");
+	dz_putnum(d, ", ", ngroups, " group record(s)");
 	if (!d->verbose)
 		return DZ_OK;
 	group = 8;
@@ -3635,20 +3457,14 @@ static int mldv2_report_print(struct dz *d, size_t bp, uint32_t len)
 		if (t >= 1 && t <= 6) {
 			dz_puts(d, mldv2_types[t]);
 		} else {
-			DZ_LIT(d, " [v2-report-#");
-			dz_putu(d, t);
-			dz_putc(d, ']');
+			dz_putnum(d, " [v2-report-#", t, "]");
 		}
 		nsrcs = dz_be16(d, bp + group + 2);
 		if (len < group + 20 + nsrcs * 16) {
-			DZ_LIT(d, " [invalid number of sources ");
-			dz_putu(d, nsrcs);
-			dz_putc(d, ']');
+			dz_putnum(d, " [invalid number of sources ", nsrcs, "]");
 			return DZ_OK;
 		}
-		DZ_LIT(d, ", ");
-		dz_putu(d, nsrcs);
-		DZ_LIT(d, " source(s)");
+		dz_putnum(d, ", ", nsrcs, " source(s)");
 		group += 20 + nsrcs * 16;
 		dz_putc(d, ']');
 	}
@@ -3661,9 +3477,7 @@ static int mldv2_query_print(struct dz *d, size_t bp, uint32_t len)
 	uint8_t b24, b25;
 
 	if (len < 28) {
-		DZ_LIT(d, " [invalid len ");
-		dz_putu(d, len);
-		dz_putc(d, ']');
+		dz_putnum(d, " [invalid len ", len, "]");
 		return DZ_OK;
 	}
 	DZ_NEED(d, bp + 4, 2);
@@ -3673,9 +3487,7 @@ static int mldv2_query_print(struct dz *d, size_t bp, uint32_t len)
 	else
 		mrt = ((mrc & 0x0fff) | 0x1000) << (((mrc & 0x7000) >> 12) + 3);
 	if (d->verbose) {
-		DZ_LIT(d, " [max resp delay=");
-		dz_putu(d, mrt);
-		dz_putc(d, ']');
+		dz_putnum(d, " [max resp delay=", mrt, "]");
 	}
 	DZ_NEED(d, bp + 8, 16);
 	DZ_LIT(d, " [gaddr ");
@@ -3687,15 +3499,13 @@ static int mldv2_query_print(struct dz *d, size_t bp, uint32_t len)
 		if (b24 & 0x08)
 			DZ_LIT(d, " sflag");
 		if (b24 & 0x07) {
-			DZ_LIT(d, " robustness=");
-			dz_putu(d, b24 & 0x07);
+			dz_putnum(d, " robustness=", b24 & 0x07, "");
 		}
 		if (b25 < 128)
 			qqi = b25;
 		else
 			qqi = ((b25 & 0x0f) | 0x10) << (((b25 & 0x70) >> 4) + 3);
-		DZ_LIT(d, " qqi=");
-		dz_putu(d, qqi);
+		dz_putnum(d, " qqi=", qqi, "");
 	}
 	DZ_NEED(d, bp + 26, 2);
 	nsrcs = dz_be16(d, bp + 26);
@@ -3703,9 +3513,7 @@ static int mldv2_query_print(struct dz *d, size_t bp, uint32_t len)
 		if (len < 28 + nsrcs * 16) {
 			DZ_LIT(d, " [invalid number of sources]");
 		} else {
-			DZ_LIT(d, ", ");
-			dz_putu(d, nsrcs);
-			DZ_LIT(d, " source(s)");
+			dz_putnum(d, ", ", nsrcs, " source(s)");
 		}
 	}
 	dz_putc(d, ']');
@@ -3750,15 +3558,12 @@ static int icmp6_print(struct dz *d, size_t bp, uint32_t length, size_t iph,
 	if (s) {
 		dz_puts(d, s);
 	} else {
-		DZ_LIT(d, "unknown icmp6 type (");
-		dz_putu(d, type);
-		dz_putc(d, ')');
+		dz_putnum(d, "unknown icmp6 type (", type, ")");
 	}
 	if (d->verbose && (type == 133 || type == 134 || type == 136 ||
 			   type == 135 || type == 137 || type == 145 ||
 			   type == 147)) {
-		DZ_LIT(d, ", length ");
-		dz_putu(d, length);
+		dz_putnum(d, ", length ", length, "");
 	}
 	DZ_NEED(d, bp + 1, 1);
 	code = dz_u8(d, bp + 1);
@@ -3770,9 +3575,7 @@ static int icmp6_print(struct dz *d, size_t bp, uint32_t length, size_t iph,
 		if (s) {
 			dz_puts(d, s);
 		} else {
-			DZ_LIT(d, "unknown unreach code (");
-			dz_putu(d, code);
-			dz_putc(d, ')');
+			dz_putnum(d, "unknown unreach code (", code, ")");
 		}
 		switch (code) {
 		case 0:
@@ -3817,8 +3620,7 @@ static int icmp6_print(struct dz *d, size_t bp, uint32_t length, size_t iph,
 		break;
 	case 2:
 		DZ_NEED(d, bp + 4, 4);
-		DZ_LIT(d, ", mtu ");
-		dz_putu(d, dz_be32(d, bp + 4));
+		dz_putnum(d, ", mtu ", dz_be32(d, bp + 4), "");
 		break;
 	case 3:
 		if (code == 0) {
@@ -3828,9 +3630,7 @@ static int icmp6_print(struct dz *d, size_t bp, uint32_t length, size_t iph,
 		} else if (code == 1) {
 			DZ_LIT(d, " (reassembly)");
 		} else {
-			DZ_LIT(d, ", unknown code (");
-			dz_putu(d, code);
-			dz_putc(d, ')');
+			dz_putnum(d, ", unknown code (", code, ")");
 		}
 		break;
 	case 4:
@@ -3852,8 +3652,7 @@ static int icmp6_print(struct dz *d, size_t bp, uint32_t length, size_t iph,
 			DZ_LIT(d, ", incomplete header chain - octet ");
 			break;
 		default:
-			DZ_LIT(d, ", code-#");
-			dz_putu(d, code);
+			dz_putnum(d, ", code-#", code, "");
 			break;
 		}
 		if (code <= 3)
@@ -3862,9 +3661,7 @@ static int icmp6_print(struct dz *d, size_t bp, uint32_t length, size_t iph,
 	case 128:
 	case 129:
 		DZ_NEED(d, bp + 4, 4);
-		DZ_LIT(d, ", id ");
-		dz_putu(d, dz_be16(d, bp + 4));
-		DZ_LIT(d, ", seq ");
+		dz_putnum(d, ", id ", dz_be16(d, bp + 4), ", seq ");
 		dz_putu(d, dz_be16(d, bp + 6));
 		break;
 	case 130:
@@ -3874,9 +3671,7 @@ static int icmp6_print(struct dz *d, size_t bp, uint32_t length, size_t iph,
 			DZ_LIT(d, " v2");
 			rc = mldv2_query_print(d, bp, length);
 		} else {
-			DZ_LIT(d, " unknown-version (len ");
-			dz_putu(d, length);
-			DZ_LIT(d, ") ");
+			dz_putnum(d, " unknown-version (len ", length, ") ");
 		}
 		break;
 	case 131:
@@ -3901,9 +3696,7 @@ static int icmp6_print(struct dz *d, size_t bp, uint32_t length, size_t iph,
 
 			DZ_NEED(d, bp + 4, 12);
 			f = dz_u8(d, bp + 5);
-			DZ_LIT(d, "\n\thop limit ");
-			dz_putu(d, dz_u8(d, bp + 4));
-			DZ_LIT(d, ", Flags [");
+			dz_putnum(d, "\n\thop limit ", dz_u8(d, bp + 4), ", Flags [");
 			if (!(f & 0xe0))
 				DZ_LIT(d, "none");
 			if (f & 0x80) {
@@ -3921,13 +3714,9 @@ static int icmp6_print(struct dz *d, size_t bp, uint32_t length, size_t iph,
 			}
 			DZ_LIT(d, "], pref ");
 			dz_puts(d, rtpref(f));
-			DZ_LIT(d, ", router lifetime ");
-			dz_putu(d, dz_be16(d, bp + 6));
-			DZ_LIT(d, "s, reachable time ");
+			dz_putnum(d, ", router lifetime ", dz_be16(d, bp + 6), "s, reachable time ");
 			dz_putu(d, dz_be32(d, bp + 8));
-			DZ_LIT(d, "ms, retrans timer ");
-			dz_putu(d, dz_be32(d, bp + 12));
-			DZ_LIT(d, "ms");
+			dz_putnum(d, "ms, retrans timer ", dz_be32(d, bp + 12), "ms");
 			r = icmp6_opt_print(d, bp + 16, (int)length - 16, &rc);
 			if (rc != DZ_OK)
 				return rc;
@@ -4034,15 +3823,13 @@ static int icmp6_print(struct dz *d, size_t bp, uint32_t length, size_t iph,
 		 * own printers in tcpdump; not decoded here. */
 		break;
 	default:
-		DZ_LIT(d, ", length ");
-		dz_putu(d, length);
+		dz_putnum(d, ", length ", length, "");
 		return put_unknown_data(d, bp, length, "\n\t");
 	}
 	if (rc != DZ_OK)
 		return rc;
 	if (!d->verbose) {
-		DZ_LIT(d, ", length ");
-		dz_putu(d, length);
+		dz_putnum(d, ", length ", length, "");
 	}
 	return DZ_OK;
 }
@@ -4088,9 +3875,7 @@ static int igmp_print(struct dz *d, size_t bp, uint32_t len)
 
 			DZ_LIT(d, " v3");
 			if (len & 3) {
-				DZ_LIT(d, " [invalid len ");
-				dz_putu(d, len);
-				dz_putc(d, ']');
+				dz_putnum(d, " [invalid len ", len, "]");
 				break;
 			}
 			DZ_NEED(d, bp + 1, 1);
@@ -4120,9 +3905,7 @@ static int igmp_print(struct dz *d, size_t bp, uint32_t len)
 				if (len < 12 + (nsrcs << 2)) {
 					DZ_LIT(d, " [invalid number of sources]");
 				} else {
-					DZ_LIT(d, ", ");
-					dz_putu(d, nsrcs);
-					DZ_LIT(d, " source(s)");
+					dz_putnum(d, ", ", nsrcs, " source(s)");
 				}
 			}
 			dz_putc(d, ']');
@@ -4131,9 +3914,7 @@ static int igmp_print(struct dz *d, size_t bp, uint32_t len)
 			if (dz_u8(d, bp + 1)) {
 				DZ_LIT(d, " v2");
 				if (dz_u8(d, bp + 1) != 100) {
-					DZ_LIT(d, " [max resp time ");
-					dz_putu(d, dz_u8(d, bp + 1));
-					dz_putc(d, ']');
+					dz_putnum(d, " [max resp time ", dz_u8(d, bp + 1), "]");
 				}
 			} else {
 				DZ_LIT(d, " v1");
@@ -4145,9 +3926,7 @@ static int igmp_print(struct dz *d, size_t bp, uint32_t len)
 				dz_putc(d, ']');
 			}
 			if (len != 8) {
-				DZ_LIT(d, " [len ");
-				dz_putu(d, len);
-				dz_putc(d, ']');
+				dz_putnum(d, " [len ", len, "]");
 			}
 		}
 		break;
@@ -4156,9 +3935,7 @@ static int igmp_print(struct dz *d, size_t bp, uint32_t len)
 		DZ_LIT(d, "igmp v1 report ");
 		dz_put_ip4(d, d->pkt + bp + 4);
 		if (len != 8) {
-			DZ_LIT(d, " [len ");
-			dz_putu(d, len);
-			dz_putc(d, ']');
+			dz_putnum(d, " [len ", len, "]");
 		}
 		break;
 	case 0x16:
@@ -4176,16 +3953,12 @@ static int igmp_print(struct dz *d, size_t bp, uint32_t len)
 
 		DZ_LIT(d, "igmp v3 report");
 		if (len < 16 || len & 3) {
-			DZ_LIT(d, " [invalid len ");
-			dz_putu(d, len);
-			dz_putc(d, ']');
+			dz_putnum(d, " [invalid len ", len, "]");
 			break;
 		}
 		DZ_NEED(d, bp + 6, 2);
 		ngroups = dz_be16(d, bp + 6);
-		DZ_LIT(d, ", ");
-		dz_putu(d, ngroups);
-		DZ_LIT(d, " group record(s)");
+		dz_putnum(d, ", ", ngroups, " group record(s)");
 		if (!d->verbose)
 			break;
 		group = 8;
@@ -4204,20 +3977,14 @@ static int igmp_print(struct dz *d, size_t bp, uint32_t len)
 			if (t >= 1 && t <= 6) {
 				dz_puts(d, igmpv3_types[t]);
 			} else {
-				DZ_LIT(d, " [v3-report-#");
-				dz_putu(d, t);
-				dz_putc(d, ']');
+				dz_putnum(d, " [v3-report-#", t, "]");
 			}
 			nsrcs = dz_be16(d, bp + group + 2);
 			if (len < group + 8 + (nsrcs << 2)) {
-				DZ_LIT(d, " [invalid number of sources ");
-				dz_putu(d, nsrcs);
-				dz_putc(d, ']');
+				dz_putnum(d, " [invalid number of sources ", nsrcs, "]");
 				break;
 			}
-			DZ_LIT(d, ", ");
-			dz_putu(d, nsrcs);
-			DZ_LIT(d, " source(s)]");
+			dz_putnum(d, ", ", nsrcs, " source(s)]");
 			group += 8 + (nsrcs << 2);
 		}
 		break;
@@ -4225,9 +3992,7 @@ static int igmp_print(struct dz *d, size_t bp, uint32_t len)
 	case 0x1e:
 	case 0x1f:
 		if (len < 8 + 16) {
-			DZ_LIT(d, " [invalid len ");
-			dz_putu(d, len);
-			dz_putc(d, ']');
+			dz_putnum(d, " [invalid len ", len, "]");
 			break;
 		}
 		DZ_NEED(d, bp + 8, 16);
@@ -4240,16 +4005,13 @@ static int igmp_print(struct dz *d, size_t bp, uint32_t len)
 		DZ_LIT(d, " reply-to ");
 		dz_put_ip4(d, d->pkt + bp + 16);
 		if ((dz_u8(d, bp + 16) & 0xf0) == 0xe0) {
-			DZ_LIT(d, " with-ttl ");
-			dz_putu(d, dz_u8(d, bp + 20));
+			dz_putnum(d, " with-ttl ", dz_u8(d, bp + 20), "");
 		}
 		break;
 	case 0x13:
 		DZ_LIT(d, "igmp dvmrp");
 		if (len < 8) {
-			DZ_LIT(d, " [len ");
-			dz_putu(d, len);
-			dz_putc(d, ']');
+			dz_putnum(d, " [len ", len, "]");
 		}
 		/* tcpdump decodes DVMRP further; not done here. */
 		break;
@@ -4258,8 +4020,7 @@ static int igmp_print(struct dz *d, size_t bp, uint32_t len)
 		DZ_LIT(d, "igmp pimv1");
 		break;
 	default:
-		DZ_LIT(d, "igmp-");
-		dz_putu(d, type);
+		dz_putnum(d, "igmp-", type, "");
 		break;
 	}
 	if (d->verbose && len >= 4 && dz_has(d, bp, len) &&
@@ -4312,15 +4073,11 @@ static int gre_sre(struct dz *d, uint16_t af, uint8_t sreoff, uint8_t srelen,
 	DZ_LIT(d, ", (rtaf=");
 	dz_puts(d, af == 0x0800 ? "ip" : "asn");
 	if (sreoff & (unit - 1)) {
-		DZ_LIT(d, ", badoffset=");
-		dz_putu(d, sreoff);
+		dz_putnum(d, ", badoffset=", sreoff, "");
 	} else if (srelen & (unit - 1)) {
-		DZ_LIT(d, ", badlength=");
-		dz_putu(d, srelen);
+		dz_putnum(d, ", badlength=", srelen, "");
 	} else if (sreoff >= srelen) {
-		DZ_LIT(d, ", badoff/len=");
-		dz_putu(d, sreoff);
-		dz_putc(d, '/');
+		dz_putnum(d, ", badoff/len=", sreoff, "/");
 		dz_putu(d, srelen);
 	} else {
 		for (pos = 0; pos < srelen; pos += unit) {
@@ -4354,8 +4111,7 @@ static int gre_print(struct dz *d, size_t bp, uint32_t length)
 		goto trunc;
 	flags = dz_be16(d, bp);
 	vers = flags & 7;
-	DZ_LIT(d, "GREv");
-	dz_putu(d, vers);
+	dz_putnum(d, "GREv", vers, "");
 	if (vers > 1) {
 		DZ_LIT(d, " ERROR: unknown-version");
 		return DZ_OK;
@@ -4373,31 +4129,27 @@ static int gre_print(struct dz *d, size_t bp, uint32_t length)
 		if (flags & 0x2000) {
 			if (!dz_has(d, bp, 4) || len < 4)
 				goto trunc;
-			DZ_LIT(d, ", call ");
-			dz_putu(d, dz_be32(d, bp) & 0xffff);
+			dz_putnum(d, ", call ", dz_be32(d, bp) & 0xffff, "");
 			len -= 4;
 			bp += 4;
 		}
 		if (flags & 0x1000) {
 			if (!dz_has(d, bp, 4) || len < 4)
 				goto trunc;
-			DZ_LIT(d, ", seq ");
-			dz_putu(d, dz_be32(d, bp));
+			dz_putnum(d, ", seq ", dz_be32(d, bp), "");
 			len -= 4;
 			bp += 4;
 		}
 		if (flags & 0x0080) {
 			if (!dz_has(d, bp, 4) || len < 4)
 				goto trunc;
-			DZ_LIT(d, ", ack ");
-			dz_putu(d, dz_be32(d, bp));
+			dz_putnum(d, ", ack ", dz_be32(d, bp), "");
 			len -= 4;
 			bp += 4;
 		}
 		if (!(flags & 0x1000))
 			DZ_LIT(d, ", no-payload");
-		DZ_LIT(d, ", length ");
-		dz_putu(d, length);
+		dz_putnum(d, ", length ", length, "");
 		if (!(flags & 0x1000))
 			return DZ_OK;
 		if (d->verbose)
@@ -4450,8 +4202,7 @@ static int gre_print(struct dz *d, size_t bp, uint32_t length)
 	if (flags & 0x1000) {
 		if (!dz_has(d, bp, 4) || len < 4)
 			goto trunc;
-		DZ_LIT(d, ", seq ");
-		dz_putu(d, dz_be32(d, bp));
+		dz_putnum(d, ", seq ", dz_be32(d, bp), "");
 		bp += 4;
 		len -= 4;
 	}
@@ -4477,8 +4228,7 @@ static int gre_print(struct dz *d, size_t bp, uint32_t length)
 			len -= srelen;
 		}
 	}
-	DZ_LIT(d, ", length ");
-	dz_putu(d, length);
+	dz_putnum(d, ", length ", length, "");
 	if (d->verbose)
 		DZ_LIT(d, "\n\t");
 	else
@@ -4522,9 +4272,7 @@ static const char *const sctp_ppid_names[28] = {
 /* "bogus chunk length": tcpdump stops the packet there. */
 static int sctp_bogus(struct dz *d, uint32_t chunk_len)
 {
-	DZ_LIT(d, "bogus chunk length ");
-	dz_putu(d, chunk_len);
-	dz_putc(d, ']');
+	dz_putnum(d, "bogus chunk length ", chunk_len, "]");
 	return 1;
 }
 
@@ -4552,13 +4300,9 @@ static int sctp_chunk(struct dz *d, uint8_t id, uint8_t flg, size_t *bp,
 		if (!dz_has(d, p, 12))
 			return DZ_TRUNC + 1;
 		ppid = dz_be32(d, p + 8);
-		DZ_LIT(d, "[TSN: ");
-		dz_putu(d, dz_be32(d, p));
-		DZ_LIT(d, "] [SID: ");
+		dz_putnum(d, "[TSN: ", dz_be32(d, p), "] [SID: ");
 		dz_putu(d, dz_be16(d, p + 4));
-		DZ_LIT(d, "] [SSEQ ");
-		dz_putu(d, dz_be16(d, p + 6));
-		DZ_LIT(d, "] [PPID ");
+		dz_putnum(d, "] [SSEQ ", dz_be16(d, p + 6), "] [PPID ");
 		if (ppid < 28 && sctp_ppid_names[ppid]) {
 			dz_puts(d, sctp_ppid_names[ppid]);
 		} else {
@@ -4583,17 +4327,11 @@ static int sctp_chunk(struct dz *d, uint8_t id, uint8_t flg, size_t *bp,
 			return sctp_bogus(d, chunk_len);
 		if (!dz_has(d, p, 16))
 			return DZ_TRUNC + 1;
-		DZ_LIT(d, "[init tag: ");
-		dz_putu(d, dz_be32(d, p));
-		DZ_LIT(d, "] [rwnd: ");
+		dz_putnum(d, "[init tag: ", dz_be32(d, p), "] [rwnd: ");
 		dz_putu(d, dz_be32(d, p + 4));
-		DZ_LIT(d, "] [OS: ");
-		dz_putu(d, dz_be16(d, p + 8));
-		DZ_LIT(d, "] [MIS: ");
+		dz_putnum(d, "] [OS: ", dz_be16(d, p + 8), "] [MIS: ");
 		dz_putu(d, dz_be16(d, p + 10));
-		DZ_LIT(d, "] [init TSN: ");
-		dz_putu(d, dz_be32(d, p + 12));
-		DZ_LIT(d, "] ");
+		dz_putnum(d, "] [init TSN: ", dz_be32(d, p + 12), "] ");
 		*bp += 16 + (*rem - 16);
 		*left -= *rem;
 		*rem = 0;
@@ -4608,13 +4346,9 @@ static int sctp_chunk(struct dz *d, uint8_t id, uint8_t flg, size_t *bp,
 		cum = dz_be32(d, p);
 		ngap = dz_be16(d, p + 8);
 		ndup = dz_be16(d, p + 10);
-		DZ_LIT(d, "[cum ack ");
-		dz_putu(d, cum);
-		DZ_LIT(d, "] [a_rwnd ");
+		dz_putnum(d, "[cum ack ", cum, "] [a_rwnd ");
 		dz_putu(d, dz_be32(d, p + 4));
-		DZ_LIT(d, "] [#gap acks ");
-		dz_putu(d, ngap);
-		DZ_LIT(d, "] [#dup tsns ");
+		dz_putnum(d, "] [#gap acks ", ngap, "] [#dup tsns ");
 		dz_putu(d, ndup);
 		DZ_LIT(d, "] ");
 		p += 12;
@@ -4626,13 +4360,9 @@ static int sctp_chunk(struct dz *d, uint8_t id, uint8_t flg, size_t *bp,
 				return sctp_bogus(d, chunk_len);
 			if (!dz_has(d, p, 4))
 				return DZ_TRUNC + 1;
-			DZ_LIT(d, "\n\t\t[gap ack block #");
-			dz_putu(d, i + 1);
-			DZ_LIT(d, ": start = ");
+			dz_putnum(d, "\n\t\t[gap ack block #", i + 1, ": start = ");
 			dz_putu(d, cum + dz_be16(d, p));
-			DZ_LIT(d, ", end = ");
-			dz_putu(d, cum + dz_be16(d, p + 2));
-			DZ_LIT(d, "] ");
+			dz_putnum(d, ", end = ", cum + dz_be16(d, p + 2), "] ");
 		}
 		for (i = 0; *rem != 0 && i < ndup;
 		     p += 4, *left -= 4, *rem -= 4, i++) {
@@ -4640,9 +4370,7 @@ static int sctp_chunk(struct dz *d, uint8_t id, uint8_t flg, size_t *bp,
 				return sctp_bogus(d, chunk_len);
 			if (!dz_has(d, p, 4))
 				return DZ_TRUNC + 1;
-			DZ_LIT(d, "\n\t\t[dup TSN #");
-			dz_putu(d, i + 1);
-			DZ_LIT(d, ": ");
+			dz_putnum(d, "\n\t\t[dup TSN #", i + 1, ": ");
 			dz_putu(d, dz_be32(d, p));
 			DZ_LIT(d, "] ");
 		}
@@ -4667,9 +4395,7 @@ static int sctp_print(struct dz *d, size_t bp, size_t iph, int ver,
 
 	d->proto = "sctp";
 	if (length < 12) {
-		DZ_LIT(d, "truncated-sctp - ");
-		dz_putu(d, 12 - length);
-		DZ_LIT(d, " bytes missing!");
+		dz_putnum(d, "truncated-sctp - ", 12 - length, " bytes missing!");
 		return DZ_OK;
 	}
 	if (!dz_has(d, bp, 12))
@@ -4703,9 +4429,7 @@ static int sctp_print(struct dz *d, size_t bp, size_t iph, int ver,
 		if (chunk_len < 4) {
 			dz_puts(d, sep);
 			dz_putu(d, count);
-			DZ_LIT(d, ") [Bad chunk length ");
-			dz_putu(d, chunk_len);
-			DZ_LIT(d, ", < size of chunk descriptor]");
+			dz_putnum(d, ") [Bad chunk length ", chunk_len, ", < size of chunk descriptor]");
 			break;
 		}
 		rem = chunk_len;
@@ -4715,9 +4439,7 @@ static int sctp_print(struct dz *d, size_t bp, size_t iph, int ver,
 		if (left < align) {
 			dz_puts(d, sep);
 			dz_putu(d, count);
-			DZ_LIT(d, ") [Bad chunk length ");
-			dz_putu(d, chunk_len);
-			DZ_LIT(d, ", > remaining data in packet]");
+			dz_putnum(d, ") [Bad chunk length ", chunk_len, ", > remaining data in packet]");
 			break;
 		}
 		if (!dz_has(d, bp, chunk_len))
@@ -4775,26 +4497,19 @@ static int vrrp_print(struct dz *d, size_t bp, uint32_t len, size_t iph,
 	DZ_NEED(d, bp, 1);
 	version = dz_u8(d, bp) >> 4;
 	type = dz_u8(d, bp) & 0x0f;
-	DZ_LIT(d, "VRRPv");
-	dz_putu(d, version);
+	dz_putnum(d, "VRRPv", version, "");
 	if (type == 1) {
 		DZ_LIT(d, ", Advertisement");
 	} else {
-		DZ_LIT(d, ", unknown type (");
-		dz_putu(d, type);
-		dz_putc(d, ')');
+		dz_putnum(d, ", unknown type (", type, ")");
 	}
 	if (ttl_hl != 255) {
-		DZ_LIT(d, ", (ttl ");
-		dz_putu(d, ttl_hl);
-		dz_putc(d, ')');
+		dz_putnum(d, ", (ttl ", ttl_hl, ")");
 	}
 	if (version < 2 || version > 3 || type != 1)
 		return DZ_OK;
 	DZ_NEED(d, bp + 1, 2);
-	DZ_LIT(d, ", vrid ");
-	dz_putu(d, dz_u8(d, bp + 1));
-	DZ_LIT(d, ", prio ");
+	dz_putnum(d, ", vrid ", dz_u8(d, bp + 1), ", prio ");
 	dz_putu(d, dz_u8(d, bp + 2));
 	DZ_NEED(d, bp + 4, 2);
 	if (version == 2) {
@@ -4810,13 +4525,9 @@ static int vrrp_print(struct dz *d, size_t bp, uint32_t len, size_t iph,
 			dz_putc(d, '#');
 			dz_putu(d, auth);
 		}
-		DZ_LIT(d, ", intvl ");
-		dz_putu(d, dz_u8(d, bp + 5));
-		DZ_LIT(d, "s, length ");
+		dz_putnum(d, ", intvl ", dz_u8(d, bp + 5), "s, length ");
 	} else {
-		DZ_LIT(d, ", intvl ");
-		dz_putu(d, (dz_u8(d, bp + 4) & 0x0fu) << 8 | dz_u8(d, bp + 5));
-		DZ_LIT(d, "cs, length ");
+		dz_putnum(d, ", intvl ", (dz_u8(d, bp + 4) & 0x0fu) << 8 | dz_u8(d, bp + 5), "cs, length ");
 	}
 	dz_putu(d, len);
 	if (!d->verbose)
@@ -4877,8 +4588,7 @@ static int esp_print(struct dz *d, size_t bp, uint32_t length)
 	dz_puthex(d, dz_be32(d, bp), 8);
 	DZ_LIT(d, ",seq=0x");
 	dz_puthex(d, dz_be32(d, bp + 4), 1);
-	DZ_LIT(d, "), length ");
-	dz_putu(d, length);
+	dz_putnum(d, "), length ", length, "");
 	return DZ_OK;
 }
 
@@ -4895,9 +4605,7 @@ static int ah_print(struct dz *d, size_t bp, int *advance)
 	hl = ((uint32_t)dz_u8(d, bp + 1) + 2) * 4;
 	dz_putc(d, '(');
 	if (d->verbose) {
-		DZ_LIT(d, "length=");
-		dz_putu(d, dz_u8(d, bp + 1));
-		dz_putc(d, '(');
+		dz_putnum(d, "length=", dz_u8(d, bp + 1), "(");
 		dz_putu(d, hl);
 		DZ_LIT(d, "-bytes),");
 	}

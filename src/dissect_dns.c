@@ -63,8 +63,7 @@ static void put_type(struct dz *d, unsigned t)
 	if (s) {
 		dz_puts(d, s);
 	} else {
-		DZ_LIT(d, "Type");
-		dz_putu(d, t);
+		dz_putnum(d, "Type", t, "");
 	}
 }
 
@@ -84,9 +83,7 @@ static void put_class(struct dz *d, unsigned c)
 		DZ_LIT(d, "ANY");
 		break;
 	default:
-		DZ_LIT(d, "(Class ");
-		dz_putu(d, c);
-		dz_putc(d, ')');
+		dz_putnum(d, "(Class ", c, ")");
 		break;
 	}
 }
@@ -129,9 +126,7 @@ static long labellen(struct dz *d, size_t cp)
 		unsigned bitlen;
 
 		if ((i & 0x3f) != 0x01) {
-			DZ_LIT(d, "<ELT ");
-			dz_putu(d, i & 0x3f);
-			dz_putc(d, '>');
+			dz_putnum(d, "<ELT ", i & 0x3f, ">");
 			return -1;
 		}
 		if (!dz_has(d, cp + 1, 1))
@@ -373,8 +368,7 @@ static void put_alg(struct dz *d, unsigned opt, unsigned a)
 	if (s) {
 		dz_puts(d, s);
 	} else {
-		DZ_LIT(d, "Alg_");
-		dz_putu(d, a);
+		dz_putnum(d, "Alg_", a, "");
 	}
 }
 
@@ -439,8 +433,7 @@ static int eopt_print(struct dns *m, size_t cp, size_t *next)
 	if (name) {
 		dz_puts(d, name);
 	} else {
-		DZ_LIT(d, "Opt");
-		dz_putu(d, opt);
+		dz_putnum(d, "Opt", opt, "");
 	}
 	if (!dz_has(d, cp + 2, 2))
 		return DZ_OK;
@@ -726,8 +719,7 @@ static int ns_rprint(struct dns *m, size_t cp, size_t *next)
 			return DZ_OK;
 		break;
 	case T_OPT:
-		DZ_LIT(d, " UDPsize=");
-		dz_putu(d, cls);
+		dz_putnum(d, " UDPsize=", cls, "");
 		if (opt_flags & 0x8000)
 			DZ_LIT(d, " DO");
 		if (cp < rp) {
@@ -752,28 +744,23 @@ static int ns_rprint(struct dns *m, size_t cp, size_t *next)
 		cp += 6;
 		if (!dz_has(d, cp, 2))
 			return DZ_OK;
-		DZ_LIT(d, " fudge=");
-		dz_putu(d, dz_be16(d, cp));
+		dz_putnum(d, " fudge=", dz_be16(d, cp), "");
 		cp += 2;
 		if (!dz_has(d, cp, 2))
 			return DZ_OK;
-		DZ_LIT(d, " maclen=");
-		dz_putu(d, dz_be16(d, cp));
+		dz_putnum(d, " maclen=", dz_be16(d, cp), "");
 		cp += 2 + (size_t)dz_be16(d, cp);
 		if (!dz_has(d, cp, 2))
 			return DZ_OK;
-		DZ_LIT(d, " origid=");
-		dz_putu(d, dz_be16(d, cp));
+		dz_putnum(d, " origid=", dz_be16(d, cp), "");
 		cp += 2;
 		if (!dz_has(d, cp, 2))
 			return DZ_OK;
-		DZ_LIT(d, " error=");
-		dz_putu(d, dz_be16(d, cp));
+		dz_putnum(d, " error=", dz_be16(d, cp), "");
 		cp += 2;
 		if (!dz_has(d, cp, 2))
 			return DZ_OK;
-		DZ_LIT(d, " otherlen=");
-		dz_putu(d, dz_be16(d, cp));
+		dz_putnum(d, " otherlen=", dz_be16(d, cp), "");
 		break;
 	default:
 		break;
@@ -835,8 +822,7 @@ static void put_rcode(struct dz *d, unsigned rcode)
 	if (rcode < 24) {
 		dz_puts(d, ns_resp[rcode]);
 	} else {
-		DZ_LIT(d, " Resp");
-		dz_putu(d, rcode & 0xfff);
+		dz_putnum(d, " Resp", rcode & 0xfff, "");
 	}
 }
 
@@ -885,18 +871,14 @@ int dz_domain(struct dz *d, size_t bp, uint32_t length, bool over_tcp,
 		unsigned prefix;
 
 		if (length < 2) {
-			DZ_LIT(d, " [DNS over TCP: length ");
-			dz_putu(d, length);
-			DZ_LIT(d, " < 2] (invalid)");
+			dz_putnum(d, " [DNS over TCP: length ", length, " < 2] (invalid)");
 			return DZ_OK;
 		}
 		length -= 2;
 		DZ_NEED(d, bp, 2);
 		prefix = dz_be16(d, bp);
 		if (prefix != length) {
-			DZ_LIT(d, " [prefix length(");
-			dz_putu(d, prefix);
-			DZ_LIT(d, ") != length(");
+			dz_putnum(d, " [prefix length(", prefix, ") != length(");
 			dz_putu(d, length);
 			DZ_LIT(d, ")] (invalid)");
 			return DZ_OK;
@@ -905,9 +887,7 @@ int dz_domain(struct dz *d, size_t bp, uint32_t length, bool over_tcp,
 		dz_putc(d, ' ');
 	}
 	if (length < 12) {
-		DZ_LIT(d, "domain [length ");
-		dz_putu(d, length);
-		DZ_LIT(d, " < 12] (invalid)");
+		dz_putnum(d, "domain [length ", length, " < 12] (invalid)");
 		return DZ_OK;
 	}
 	if (!dz_has(d, bp, 12))
@@ -937,9 +917,7 @@ int dz_domain(struct dz *d, size_t bp, uint32_t length, bool over_tcp,
 		if (flags & 0x0020)
 			dz_putc(d, '$');
 		if (qd != 1) {
-			DZ_LIT(d, " [");
-			dz_putu(d, qd);
-			DZ_LIT(d, "q]");
+			dz_putnum(d, " [", qd, "q]");
 		}
 		for (i = 0; i < qd; i++) {
 			if (i != 0)
@@ -977,36 +955,24 @@ int dz_domain(struct dz *d, size_t bp, uint32_t length, bool over_tcp,
 		}
 		if (((flags >> 11) & 0xf) == 1) {
 			if (qd) {
-				DZ_LIT(d, " [");
-				dz_putu(d, qd);
-				DZ_LIT(d, "q]");
+				dz_putnum(d, " [", qd, "q]");
 			}
 			if (an != 1) {
-				DZ_LIT(d, " [");
-				dz_putu(d, an);
-				DZ_LIT(d, "a]");
+				dz_putnum(d, " [", an, "a]");
 			}
 		} else {
 			if (an) {
-				DZ_LIT(d, " [");
-				dz_putu(d, an);
-				DZ_LIT(d, "a]");
+				dz_putnum(d, " [", an, "a]");
 			}
 			if (qd != 1) {
-				DZ_LIT(d, " [");
-				dz_putu(d, qd);
-				DZ_LIT(d, "q]");
+				dz_putnum(d, " [", qd, "q]");
 			}
 		}
 		if (ns) {
-			DZ_LIT(d, " [");
-			dz_putu(d, ns);
-			DZ_LIT(d, "n]");
+			dz_putnum(d, " [", ns, "n]");
 		}
 		if (ar) {
-			DZ_LIT(d, " [");
-			dz_putu(d, ar);
-			DZ_LIT(d, "au]");
+			dz_putnum(d, " [", ar, "au]");
 		}
 		if (qd) {
 			rc = ns_qprint(&m, cp, &cp);
@@ -1027,9 +993,7 @@ int dz_domain(struct dz *d, size_t bp, uint32_t length, bool over_tcp,
 		if (qd)
 			goto trunc;
 	}
-	DZ_LIT(d, " (");
-	dz_putu(d, length);
-	dz_putc(d, ')');
+	dz_putnum(d, " (", length, ")");
 	return DZ_OK;
 trunc:
 	dz_trunc_mark(d);

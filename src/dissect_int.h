@@ -105,6 +105,16 @@ static inline void dz_puts(struct dz *d, const char *s)
 
 void dz_putu(struct dz *d, uint32_t v);
 void dz_puthex(struct dz *d, uint32_t v, unsigned width); /* %0*x */
+
+/* pre, v in decimal, post: the commonest shape of a tcpdump field.  Inline,
+ * so that the lengths of literal strings are known at compile time. */
+static inline void dz_putnum(struct dz *d, const char *pre, uint32_t v,
+			     const char *post)
+{
+	dz_puts(d, pre);
+	dz_putu(d, v);
+	dz_puts(d, post);
+}
 void dz_put_ip4(struct dz *d, const uint8_t *a);
 void dz_put_ip6(struct dz *d, const uint8_t *a);
 /* tcpdump's nd_printn()/fn_print_char(): printable ASCII as is, others escaped. */

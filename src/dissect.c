@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dissect.c - packet bytes to the line tcpdump 4.99 prints for them: IPv4,
- * IPv6 and its extension headers, TCP, UDP, ICMP, ICMPv6, IGMP, GRE, ESP,
- * AH, IPComp and IP-in-IP.  DNS lives in dissect_dns.c.
+ * IPv6 and its extension headers, TCP (with its options, relative sequence
+ * numbers and the first line of text payloads), UDP (NTP, BOOTP, DHCPv6,
+ * syslog), ICMP, ICMPv6, IGMP, GRE, IP-in-IP, ESP, AH, IPComp, SCTP and VRRP.
+ * DNS lives in dissect_dns.c.
  *
  * Every printer follows tcpdump's order of checks and output, because that
- * order decides the text of a truncated or malformed packet.  Each one is
- * written here from tcpdump's observed output (tests/data/dissect holds the
- * evidence), not from its source.
+ * order decides the text of a truncated or malformed packet.  The code is
+ * this project's own; tcpdump's printers were read for their formats only,
+ * and its output is the reference the tests hold us to (tests/data/dissect).
  */
 #include "dissect.h"
 #include "dissect_int.h"
@@ -2431,22 +2433,18 @@ static int bootp_print(struct dz *d, size_t p, uint32_t length)
 		dz_puthex(d, op, 2);
 		dz_putc(d, ')');
 	}
-	DZ_NEED(d, p + 2, 1);
-	if (dz_u8(d, p + 2) == 6) {
-		DZ_NEED(d, p + 1, 1);
-		if (dz_u8(d, p + 1) == 1 && op == 1) {
-			int i;
+	/* hlen, then htype: an Ethernet client of a request is named */
+	DZ_NEED(d, p + 1, 2);
+	if (dz_u8(d, p + 1) == 1 && dz_u8(d, p + 2) == 6 && op == 1) {
+		int i;
 
-			DZ_NEED(d, p + 28, 6);
-			DZ_LIT(d, " from ");
-			for (i = 0; i < 6; i++) {
-				if (i)
-					dz_putc(d, ':');
-				dz_puthex(d, dz_u8(d, p + 28 + (size_t)i), 2);
-			}
+		DZ_NEED(d, p + 28, 6);
+		DZ_LIT(d, " from ");
+		for (i = 0; i < 6; i++) {
+			if (i)
+				dz_putc(d, ':');
+			dz_puthex(d, dz_u8(d, p + 28 + (size_t)i), 2);
 		}
-	} else {
-		DZ_NEED(d, p + 1, 1);
 	}
 	dz_putnum(d, ", length ", length, "");
 	return DZ_OK;

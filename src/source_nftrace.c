@@ -260,7 +260,11 @@ static struct traversal *trav_claim(struct src_nft *s, uint32_t id)
 	t->id = id;
 	t->age = ++s->clock;
 	t->hook = -1;
+	/* A new traversal of this id, or another id's entry evicted: no
+	 * device of the packet before may stay behind without its bit. */
 	t->have = 0;
+	t->indev = 0;
+	t->outdev = 0;
 	return t;
 }
 
@@ -625,6 +629,12 @@ static int on_buf(struct src_nft *s, const void *buf, size_t len, uint64_t ts,
 	int left = len > INT32_MAX ? INT32_MAX : (int)len, done = 0, r;
 
 	while (mnl_nlmsg_ok(nlh, left)) {
+		/* Does the message end inside the buffer?  mnl_nlmsg_ok()
+		 * compares the length as an int, so one of 2 GiB or more
+		 * passes it, and mnl_nlmsg_next() would step out of the
+		 * buffer. */
+		if (nlh->nlmsg_len > (uint32_t)left)
+			break;
 		r = on_msg(s, nlh, ts, fn, arg);
 		if (r < 0)
 			return r;

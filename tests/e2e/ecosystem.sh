@@ -10,7 +10,7 @@
 SRC=$NFTRACE_SRCDIR
 export TZ=UTC LC_ALL=C
 
-plan 28
+plan 29
 
 # help_longopts PROGRAM: the long options of the --help table, sorted.
 help_longopts() {
@@ -151,6 +151,8 @@ like "completion: -Z <TAB> offers users" "$(comp "$NFTRACE_CAPTURE" -Z ro)" '^ro
 mkdir -p "$T_TMP/files/sub" && touch "$T_TMP/files/trace one.pcapng" "$T_TMP/files/trace2.pcapng"
 got=$(cd "$T_TMP/files" && comp "$NFTRACE_CAPTURE" -w tr; comp "$NFTRACE_READ" -r tr; comp "$NFTRACE_READ" --rules = tr; comp "$NFTRACE_READ" tr)
 is "completion: files for -w, -r, --rules= and nftrace-read's operands" "$got" "$(printf '%s\n' 'trace one.pcapng' trace2.pcapng 'trace one.pcapng' trace2.pcapng 'trace one.pcapng' trace2.pcapng 'trace one.pcapng' trace2.pcapng)"
+is "completion: no files after -r FILE (the operands are a filter then)" \
+	"$(cd "$T_TMP/files" && comp "$NFTRACE_READ" -r trace2.pcapng tr)" ""
 if [ "$(id -u)" = 0 ] && command -v ip >/dev/null; then
 	ns=nftE$$
 	netns_add "$ns"

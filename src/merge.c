@@ -272,8 +272,10 @@ static int to_event(struct merge *m, struct src *s, struct trace_event *ev)
 		ev->dropcount = rec->dropcount;
 		m->cnt.lost += rec->dropcount;
 	}
-	if (rec->len > ev->caplen && ev->caplen == rec->caplen)
-		ev->len = rec->len;
+	/* The payload is the record's tail: what the record misses of the
+	 * original length (an nf_tables event's header-only payload), the
+	 * packet misses. */
+	ev->len = ev->caplen + (rec->len > rec->caplen ? rec->len - rec->caplen : 0);
 	if (rec->have & CAPFILE_HAVE_PACKET_ID) {
 		ev->id = rec->packet_id & PACKET_ID_MASK;
 		ev->have |= TE_HAVE_ID;

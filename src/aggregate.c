@@ -23,6 +23,9 @@ struct aggregate {
 	size_t arena_len, arena_cap;
 	uint64_t overflow;
 	bool verbose;
+	/* tcpdump's per-connection state, so TCP summaries read as tcpdump
+	 * prints a capture of these packets: relative sequence numbers. */
+	struct dissect_ctx *dctx;
 	/* A bounded set of IDs seen after the table filled, so overflow
 	 * counts packets, not events. Collisions only undercount. */
 	uint64_t *late;
@@ -53,7 +56,8 @@ struct aggregate *aggregate_new(size_t max_packets, bool verbose)
 	ag->nlate = 65536;
 	ag->slots = calloc(ag->nslots, sizeof(*ag->slots));
 	ag->late = calloc(ag->nlate, sizeof(*ag->late));
-	if (!ag->slots || !ag->late) {
+	ag->dctx = dissect_ctx_new(0);
+	if (!ag->slots || !ag->late || !ag->dctx) {
 		aggregate_free(ag);
 		return NULL;
 	}
@@ -68,6 +72,7 @@ void aggregate_free(struct aggregate *ag)
 	free(ag->slots);
 	free(ag->arena);
 	free(ag->late);
+	dissect_ctx_free(ag->dctx);
 	free(ag);
 }
 
@@ -117,7 +122,7 @@ int aggregate_add(struct aggregate *ag, const struct trace_event *ev)
 			return 0;
 	if (ag->n >= ag->max)
 		return note_late(ag, ev->id);
-	len = dissect_summary(ev->family, ev->payload, ev->caplen,
+	len = dissect_summary_ctx(ag->dctx, ev->family, ev->payload, ev->caplen,
 			      ev->len ? ev->len : ev->caplen, ag->verbose, tmp, sizeof(tmp));
 	if (arena_reserve(ag, len) < 0)
 		return note_late(ag, ev->id);

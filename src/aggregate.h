@@ -3,7 +3,9 @@
  * aggregate.h - the distinct packets of a trace, in first-seen order, each
  * with its one-line summary, for the "Aggregated packets:" section.
  *
- * The summary is computed once per packet, when it is first seen.  Memory
+ * The summary is computed once per packet, when it is first seen, with
+ * tcpdump's per-connection state (relative TCP sequence numbers), so the
+ * section reads as tcpdump -n prints a capture of these packets.  Memory
  * is bounded: past max_packets distinct packets (or when the summaries
  * fill their arena), new packets are only counted (aggregate_overflow()),
  * and the renderer says how many were left out.

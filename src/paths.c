@@ -253,6 +253,7 @@ struct rec {
 
 struct paths {
 	struct paths_config cfg;
+	struct dissect_ctx *dctx;	/* tcpdump's TCP state, for the summaries */
 	struct paths_pkt *slots;
 	uint32_t nslots, nfree, freelist;
 	uint32_t *buckets;
@@ -288,6 +289,11 @@ struct paths *paths_new(const struct paths_config *cfg)
 	if (!ps)
 		return NULL;
 	ps->cfg = *cfg;
+	ps->dctx = dissect_ctx_new(0);
+	if (!ps->dctx) {
+		free(ps);
+		return NULL;
+	}
 	if (ps->cfg.release == PATHS_PACKETS)
 		ps->cfg.wait = true;
 	if (!ps->cfg.gap_ns)
@@ -539,12 +545,13 @@ static struct paths_pkt *lookup(struct paths *ps, uint64_t id, uint32_t domain)
 	return NULL;
 }
 
-static void set_summary(struct paths_pkt *p, const struct trace_event *ev, bool verbose)
+static void set_summary(struct paths *ps, struct paths_pkt *p, const struct trace_event *ev,
+			bool verbose)
 {
 	char tmp[SUMMARY_MAX];
 	size_t n;
 
-	n = dissect_summary(ev->family, ev->payload, ev->payload ? ev->caplen : 0,
+	n = dissect_summary_ctx(ps->dctx, ev->family, ev->payload, ev->payload ? ev->caplen : 0,
 			    ev->len ? ev->len : ev->caplen, verbose, tmp, sizeof(tmp));
 	p->sumlen = (uint32_t)n;
 	if (n <= SUMMARY_INLINE) {
@@ -592,7 +599,7 @@ static struct paths_pkt *open_packet(struct paths *ps, const struct trace_event 
 		p->flags |= PKT_ADMITTED;
 		ps->cnt.admitted++;
 		if (ps->cfg.summaries)
-			set_summary(p, ev, ps->cfg.verbose);
+			set_summary(ps, p, ev, ps->cfg.verbose);
 	}
 	return p;
 }
@@ -757,6 +764,7 @@ void paths_free(struct paths *ps)
 {
 	if (!ps)
 		return;
+	dissect_ctx_free(ps->dctx);
 	if (ps->ring) {
 		/* Drop held references without handing anything out. */
 		for (uint32_t i = 0; i < ps->nfree; i++) {

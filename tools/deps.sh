@@ -1,10 +1,12 @@
 #!/bin/sh
 # Install the Debian packages nftrace needs to build, test and run, if any
 # is missing.  Used by tools/demo.sh and tools/test.sh; safe to run twice.
+# clang with libFuzzer (libclang-rt-14-dev) and valgrind: tools/ci-extra.sh.
 PKGS="build-essential autoconf automake pkg-config libpcap-dev
 libnetfilter-log-dev libmnl-dev zlib1g-dev libcriterion-dev
 iptables nftables iproute2 tcpdump tshark jq graphviz python3 procps
-iputils-ping util-linux"
+iputils-ping util-linux
+clang libclang-rt-14-dev valgrind"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

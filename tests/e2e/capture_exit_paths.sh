@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 need_root
 need_tool ip iptables-legacy iptables-legacy-save python3 flock
-plan 19
+plan 23
 
 NS=nftX$$
 netns_add "$NS" || { not_ok "netns"; finish; exit 1; }
@@ -64,7 +64,7 @@ start_cap "$T_TMP/kill.log" -t 20 -w "$T_TMP/killed.pcapng"
 ip netns exec "$NS" ping -c 2 -i 0.2 127.0.0.1 >/dev/null
 sleep 0.3
 kill -KILL $CAP
-wait $CAP 2>/dev/null
+{ wait $CAP; } 2>/dev/null
 sleep 1
 is "SIGKILL: the guardian restored the ruleset within a second" "$(saved_rules "$NS")" "$before"
 is "SIGKILL: the guardian restored the logger" \
@@ -104,6 +104,22 @@ wait $CAP
 ip netns exec "$NS" iptables-legacy -w 1 -L INPUT -n >/dev/null 2>&1
 after=$?
 is "-L: a concurrent iptables -w 1 fails during the capture and works after" "$during $after" "4 0"
+
+# A write error: the file cannot be written; the rules still go.
+(cap -t 5 -w /dev/full) >/dev/null 2>"$T_TMP/full.log"
+rc=$?
+like "write error: exit 1 naming the file" "$rc $(tr '\n' ' ' <"$T_TMP/full.log")" '^1 .*/dev/full: No space left'
+is "write error: ruleset restored" "$(saved_rules "$NS")" "$before"
+
+# The logger: without --set-logger a capture that would see nothing stops
+# before changing anything and prints the command that fixes it.
+ip netns exec "$NS" sh -c 'echo NONE > /proc/sys/net/netfilter/nf_log/2'
+"$NFTRACE_CAPTURE" --netns "$NS" --backend legacy -o '-p icmp' -t 1 >/dev/null 2>"$T_TMP/logger.log"
+rc=$?
+like "no nfnetlink_log logger: exit 1 with the fixing command" "$rc $(tr '\n' ' ' <"$T_TMP/logger.log")" \
+	'^1 .*sysctl -w net\.netfilter\.nf_log\.2=nfnetlink_log'
+is "no nfnetlink_log logger: nothing installed, logger unchanged" \
+	"$(saved_rules "$NS") $(ip netns exec "$NS" cat /proc/sys/net/netfilter/nf_log/2)" "$before NONE"
 
 # --cleanup: rules of a run killed together with its guardian.
 ip netns exec "$NS" iptables-legacy -t raw -I OUTPUT -p icmp -m comment --comment nftrace:99999 -j TRACE

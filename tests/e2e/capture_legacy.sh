@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 need_root
 need_tool ip iptables-legacy iptables-legacy-save tcpdump tshark python3
-plan 20
+plan 24
 
 lab_setup || { not_ok "lab setup"; finish; exit 1; }
 lab_firewall
@@ -80,6 +80,25 @@ is "DNAT: one ID before and after the rewrite" "$(printf '%s\n' "$ev" | cut -d' 
 dsts=$(tcpdump -nr "$T_TMP/dnat.pcapng" 2>/dev/null | awk '{print $5}' | sort -u | tr '\n' ' ')
 is "DNAT: tcpdump sees both destinations in the file" "$dsts" "192.0.2.53.53: 192.0.2.99.53: "
 is "DNAT: ruleset before and after identical" "$(saved_rules "$LAB_C")" "$before"
+
+# No -p/-o: a TRACE rule the user inserted is captured as it is, and a
+# .gz name writes gzip that nftrace-read and tshark read.
+ip netns exec "$LAB_C" iptables-legacy -t raw -I PREROUTING -s $LAB_SRV -j TRACE
+"$NFTRACE_CAPTURE" --netns "$LAB_C" --set-logger -w "$T_TMP/own.pcapng.gz" -t 10 -c 1 \
+	>"$T_TMP/own.txt" 2>"$T_TMP/own.log" &
+cap=$!
+bg_pid $cap
+wait_for "$T_TMP/own.log" 'Assuming TRACE rule'
+sleep 0.3
+ip netns exec "$LAB_C" python3 "$NFTRACE_SRCDIR/tests/e2e/dnsq.py" $LAB_SRV example.com 0.5 4244 40002
+wait $cap
+ip netns exec "$LAB_C" iptables-legacy -t raw -D PREROUTING -s $LAB_SRV -j TRACE
+like "no -p/-o: says it assumes TRACE rules handled separately" "$(cat "$T_TMP/own.log")" 'Assuming TRACE rule\(s\) handled separately'
+like "no -p/-o: the user's TRACE rule's events are captured" "$(cat "$T_TMP/own.txt")" 'TRACE: filter:INPUT:rule:1  "-A INPUT -m mark --mark 0xef -j DROP"'
+is "gzip output: gzip -t accepts it" "$(gzip -t "$T_TMP/own.pcapng.gz" 2>&1; echo $?)" 0
+is "gzip output: nftrace-read and tshark read it" \
+	"$("$NFTRACE_READ" --no-aggregate "$T_TMP/own.pcapng.gz" | wc -l) $(tshark -r "$T_TMP/own.pcapng.gz" 2>/dev/null | wc -l)" \
+	"$(grep -c ' TRACE: ' "$T_TMP/own.txt") $(grep -c ' TRACE: ' "$T_TMP/own.txt")"
 
 # A pcap filter keeps only the events of matching packets: the DNS answer
 # passes 'udp port 53', a datagram from the server to port 9 does not.

@@ -965,13 +965,18 @@ static int start_writer(struct session *s, const char *path, const struct snapsh
 
 /* ---- main loop ------------------------------------------------------------ */
 
+#define FLUSH_MS 50		/* longest a written event waits in our buffer */
+#define COALESCE_BELOW 256	/* events per wake-up under which we pause */
+#define COALESCE_MS 1
+
 enum stop_reason { STOP_NONE, STOP_TIMEOUT, STOP_COUNT, STOP_SIGNAL, STOP_ERROR, STOP_BRAKE };
 
 static enum stop_reason capture_loop(struct session *s, struct source **src, int nsrc,
 				     int sigfd, int *signo)
 {
 	uint64_t deadline = s->cfg->timeout ? mono_ms() + (uint64_t)s->cfg->timeout * 1000 : 0;
-	uint64_t drawn = 0;
+	uint64_t drawn = 0, flushed = 0;
+	bool pending = false;	/* blocks buffered, not yet written */
 
 	for (;;) {
 		struct pollfd pfd[3] = { { sigfd, POLLIN, 0 } };
@@ -1007,6 +1012,8 @@ static enum stop_reason capture_loop(struct session *s, struct source **src, int
 		}
 		if (status_on && (wait_ms < 0 || wait_ms > 250))
 			wait_ms = 250;
+		if (pending && (wait_ms < 0 || wait_ms > FLUSH_MS))
+			wait_ms = FLUSH_MS;
 		r = poll(pfd, (nfds_t)nsrc + 1, wait_ms);
 		if (r < 0) {
 			if (errno == EINTR)
@@ -1022,14 +1029,14 @@ static enum stop_reason capture_loop(struct session *s, struct source **src, int
 				return STOP_SIGNAL;
 			}
 		}
+		int got = 0;
+
 		for (int i = 0; i < nsrc; i++) {
 			if (!(pfd[i + 1].revents & (POLLIN | POLLERR)))
 				continue;
 			if (!s->cfg->quiet)
 				status_clear(); /* event lines may share the terminal */
 			r = source_read(src[i], on_event, s);
-			if (s->w && pcapng_writer_flush(s->w) < 0 && !s->write_err)
-				s->write_err = -EIO;
 			obuf_flush(&s->out);
 			if (r == -EOVERFLOW && s->braked)
 				return STOP_BRAKE;
@@ -1040,6 +1047,30 @@ static enum stop_reason capture_loop(struct session *s, struct source **src, int
 					errorf("reading trace events: %s", strerror(-r));
 				return STOP_ERROR;
 			}
+			got += r;
+			pending |= r > 0 && s->w;
+		}
+		/* Whole blocks reach the file at least every FLUSH_MS (and when
+		 * the writer's buffer fills), not after every wake-up: fewer
+		 * write()s, and a killed capture still leaves whole blocks. */
+		now = mono_ms();
+		if (pending && now - flushed >= FLUSH_MS) {
+			if (pcapng_writer_flush(s->w) < 0) {
+				errorf("writing %s: %s", s->cfg->wfile, strerror(EIO));
+				return STOP_ERROR;
+			}
+			flushed = now;
+			pending = false;
+		}
+		/* Coalesce: after a small batch the kernel has more on its way;
+		 * waking for every few messages costs more than the events
+		 * themselves.  Wait a little (for signals only) before the next
+		 * poll, never after a full read.  The socket buffer holds far
+		 * more than this delay brings. */
+		if (got > 0 && got < COALESCE_BELOW) {
+			struct pollfd sp = { sigfd, POLLIN, 0 };
+
+			poll(&sp, 1, COALESCE_MS);
 		}
 	}
 }

@@ -242,33 +242,58 @@ void render_time(struct obuf *o, uint64_t ts_ns)
 
 size_t render_comment(const struct trace_event *ev, char *buf, size_t cap)
 {
-	struct obuf o = { .buf = buf, .cap = cap ? cap - 1 : 0, .fd = -1 };
+	size_t n, lim;
 
 	if (!cap)
 		return 0;
-	/* A fixed buffer: obuf_grow_flush would try to write to fd -1 and
-	 * drop the content, so measure before each part. */
-	if (ev->prefix.len > o.cap) {
+	lim = cap - 1; /* the NUL */
+	if (ev->prefix.len > lim) {
 		buf[0] = '\0';
 		return 0;
 	}
-	obuf_put(&o, ev->prefix.p, ev->prefix.len);
-	if (ev->rule_text.len) {
-		size_t i;
+	memcpy(buf, ev->prefix.p, ev->prefix.len);
+	n = ev->prefix.len;
+	if (ev->rule_text.len && n + 4 <= lim) {
+		memcpy(buf + n, "  \"", 3);
+		n += 3;
+		/* One byte at a time, an escape only when all of it fits with
+		 * the closing quote, so a cut never halves one. */
+		for (uint32_t i = 0; i < ev->rule_text.len; i++) {
+			unsigned char c = (unsigned char)ev->rule_text.p[i];
+			char e = escape_of(c);
+			size_t need = !e ? 1 : e == 'x' ? 4 : 2;
 
-		if (o.len + 4 <= o.cap)
-			obuf_put(&o, "  \"", 3);
-		for (i = 0; i < ev->rule_text.len && o.len + 6 <= o.cap; i++)
-			render_escaped(&o, ev->rule_text.p + i, 1);
-		obuf_putc(&o, '"');
+			if (n + need + 1 > lim)
+				break;
+			if (!e) {
+				buf[n++] = (char)c;
+			} else {
+				buf[n++] = '\\';
+				buf[n++] = e;
+				if (e == 'x') {
+					buf[n++] = hexdig[c >> 4];
+					buf[n++] = hexdig[c & 15];
+				}
+			}
+		}
+		buf[n++] = '"';
 	}
-	if (ev->verdict != TRACE_VERDICT_NONE && o.len + 64 + ev->verdict_chain.len <= o.cap) {
-		obuf_puts(&o, " (verdict ");
-		put_verdict(&o, ev);
-		obuf_putc(&o, ')');
+	if (ev->verdict != TRACE_VERDICT_NONE) {
+		char v[320];
+		struct obuf o = { .buf = v, .cap = sizeof(v), .fd = -1 };
+
+		if (ev->verdict_chain.len < 256) {
+			obuf_puts(&o, " (verdict ");
+			put_verdict(&o, ev);
+			obuf_putc(&o, ')');
+			if (n + o.len <= lim) {
+				memcpy(buf + n, v, o.len);
+				n += o.len;
+			}
+		}
 	}
-	buf[o.len] = '\0';
-	return o.len;
+	buf[n] = '\0';
+	return n;
 }
 
 static int hexval(char c)

@@ -5,7 +5,7 @@
 PKGS="build-essential autoconf automake pkg-config libpcap-dev
 libnetfilter-log-dev libmnl-dev zlib1g-dev libcriterion-dev
 iptables nftables iproute2 tcpdump tshark jq graphviz python3 procps
-iputils-ping util-linux
+iputils-ping util-linux tzdata
 clang libclang-rt-14-dev valgrind"
 missing=""
 for p in $PKGS; do

@@ -37,6 +37,7 @@
 #include "aggregate.h"
 #include "obuf.h"
 #include "packet_id.h"
+#include "guardian.h"
 #include "privs.h"
 #include "pcapng_writer.h"
 #include "render_text.h"
@@ -579,79 +580,28 @@ static int take_lock(unsigned wait_s)
 	return fd;
 }
 
-/* ---- the guardian ---------------------------------------------------------
- * A child forked before any rule exists, joined by a pipe.  If the pipe
- * closes without "done" (the capture was SIGKILLed, crashed, OOM-killed),
- * it removes the rules and restores the logger. */
+/* ---- the guardian's work -------------------------------------------------
+ * What the guardian (guardian.h) undoes when the capture dies without
+ * saying it is done: its rules (under the lock, as every rule change) and
+ * the logger. */
 
-static void guardian_run(int rfd, struct trace_rules *tr, struct logger_state *ls,
-			 unsigned wait_s)
+struct undo {
+	struct trace_rules *tr;
+	struct logger_state *ls;
+	unsigned wait_s;
+};
+
+static void undo_capture(void *arg)
 {
-	char buf[8];
-	ssize_t n;
-	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-
-	/* Terminal signals are for the capture; stdout may be a pipe to
-	 * Wireshark that must see EOF when the capture ends. */
-	signal(SIGINT, SIG_IGN);
-	signal(SIGTERM, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
-	signal(SIGQUIT, SIG_IGN);
-	signal(SIGPIPE, SIG_IGN);
-	if (devnull >= 0) {
-		dup2(devnull, 0);
-		dup2(devnull, 1);
-	}
-	do
-		n = read(rfd, buf, sizeof(buf));
-	while (n < 0 && errno == EINTR);
-	if (n >= 4 && !memcmp(buf, "done", 4))
-		_exit(0);
-	/* The capture is gone: undo what it may have done. */
-	int lockfd = xtlock_acquire(xtlock_path(), wait_s * 1000);
+	struct undo *u = arg;
+	int lockfd = xtlock_acquire(xtlock_path(), u->wait_s * 1000);
 	char err[512];
 
-	for (size_t i = 0; i < tr->n; i++)
-		tr->v[i].installed = true; /* a rule never inserted just fails to delete */
-	trace_rules_remove(tr, rules_log, NULL, err, sizeof(err));
+	for (size_t i = 0; i < u->tr->n; i++)
+		u->tr->v[i].installed = true; /* a rule never inserted just fails to delete */
+	trace_rules_remove(u->tr, rules_log, NULL, err, sizeof(err));
 	xtlock_release(lockfd);
-	restore_logger(ls);
-	_exit(0);
-}
-
-static pid_t guardian_start(struct trace_rules *tr, struct logger_state *ls, unsigned wait_s,
-			    int *wfd)
-{
-	int p[2];
-	pid_t pid;
-
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return -1;
-	pid = fork();
-	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		close(p[1]);
-		guardian_run(p[0], tr, ls, wait_s);
-	}
-	close(p[0]);
-	*wfd = p[1];
-	return pid;
-}
-
-static void guardian_done(pid_t pid, int wfd)
-{
-	if (pid <= 0)
-		return;
-	if (write(wfd, "done", 4) != 4) {
-		/* it will clean up on EOF: harmless, the rules are gone */
-	}
-	close(wfd);
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
+	restore_logger(u->ls);
 }
 
 /* ---- the capture session -------------------------------------------------- */
@@ -1126,6 +1076,7 @@ int main(int argc, char **argv)
 	struct trace_rules tr = { 0 };
 	struct logger_state ls = { 0 };
 	struct snapshot sn = { 0 };
+	struct undo undo;
 	struct source *srcs[2] = { NULL, NULL }, *nftsrc = NULL;
 	int nsrc = 0;
 	struct source_nflog_config ncfg = { 0 };
@@ -1246,7 +1197,8 @@ int main(int argc, char **argv)
 	}
 
 	if (tr.n || ls.changed[0] || ls.changed[1]) {
-		gpid = guardian_start(&tr, &ls, cfg.wait, &gfd);
+		undo = (struct undo){ &tr, &ls, cfg.wait };
+		gpid = guardian_start(undo_capture, &undo, &gfd);
 		if (gpid < 0) {
 			errorf("cannot start the guardian process: %s", strerror(errno));
 			status = EXIT_FAIL;

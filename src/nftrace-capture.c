@@ -36,6 +36,7 @@
 #include "config.h"
 #include "aggregate.h"
 #include "obuf.h"
+#include "optdoc.h"
 #include "packet_id.h"
 #include "guardian.h"
 #include "privs.h"
@@ -58,11 +59,7 @@ enum {
 	OPT_MAX_RATE,
 };
 
-static const struct option_doc {
-	struct option opt;
-	int shortopt;
-	const char *arg, *help;
-} options[] = {
+static const struct optdoc options[] = {
 	{ { "ipv4", no_argument, NULL, '4' }, '4', NULL, "trace IPv4 with iptables (the default)" },
 	{ { "ipv6", no_argument, NULL, '6' }, '6', NULL, "trace IPv6 with ip6tables (with -4: both)" },
 	{ { "prerouting", required_argument, NULL, 'p' }, 'p', "RULE",
@@ -103,36 +100,6 @@ static const struct option_doc {
 };
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
 
-/* "  -x, --long ARG   help", the help wrapped to 80 columns. */
-static void print_option(FILE *f, const struct option_doc *d)
-{
-	char left[64];
-	const char *h = d->help;
-	int col = 0;
-
-	if (d->shortopt)
-		snprintf(left, sizeof(left), "-%c, --%s%s%s", d->shortopt, d->opt.name,
-			 d->arg ? " " : "", d->arg ? d->arg : "");
-	else
-		snprintf(left, sizeof(left), "    --%s%s%s", d->opt.name,
-			 d->arg ? " " : "", d->arg ? d->arg : "");
-	fprintf(f, "  %-26s", left);
-	while (*h) {
-		size_t w = strcspn(h, " ");
-
-		if (col && col + 1 + (int)w > 51) {
-			fprintf(f, "\n%28s", "");
-			col = 0;
-		}
-		fprintf(f, "%s%.*s", col ? " " : " ", (int)w, h);
-		col += (int)w + 1;
-		h += w;
-		while (*h == ' ')
-			h++;
-	}
-	fputc('\n', f);
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: %s [-4] [-6] [-p RULE] [-o RULE] [-w FILE] [-t SECONDS] [-c COUNT]\n"
@@ -144,8 +111,7 @@ static void usage(FILE *f)
 		"rule each packet passes with the rule's text, write the events to pcapng,\n"
 		"remove the rules.  EXPRESSION is a pcap filter (as tcpdump takes it) that\n"
 		"keeps only the events of matching packets.\n\n", PROG, PROG);
-	for (size_t i = 0; i < NOPTIONS; i++)
-		print_option(f, &options[i]);
+	optdoc_print(f, options, NOPTIONS, false);
 	fprintf(f, "\nExit status: 0 ok, 1 runtime failure (also the --max-rate brake), 2 usage\n"
 		"error or a rule iptables rejects, 4 xtables lock not obtained.\n"
 		"See nftrace-capture(8).\n");
@@ -305,9 +271,7 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 	unsigned long long v;
 	int c;
 
-	for (size_t i = 0; i < NOPTIONS; i++)
-		longopts[i] = options[i].opt;
-	memset(&longopts[NOPTIONS], 0, sizeof(longopts[0]));
+	optdoc_longopts(options, NOPTIONS, longopts);
 	cfg->timeout = 30;
 	cfg->wait = 10;
 	cfg->max_rate = 50000;

@@ -23,6 +23,7 @@
 #include "filter.h"
 #include "merge.h"
 #include "obuf.h"
+#include "optdoc.h"
 #include "paths.h"
 #include "render_dot.h"
 #include "render_json.h"
@@ -33,7 +34,6 @@
 
 #define PROG "nftrace-read"
 #define RULES_FILE_MAX (64u << 20)
-#define HELP_WIDTH 51	/* 80 columns less the option column */
 
 enum {
 	OPT_RULES = 256, OPT_NO_AGGREGATE, OPT_COLOR, OPT_VERSION, OPT_PATHS, OPT_STATS,
@@ -41,11 +41,7 @@ enum {
 	OPT_WINDOW,
 };
 
-static const struct option_doc {
-	struct option opt;
-	int shortopt;
-	const char *arg, *help;
-} options[] = {
+static const struct optdoc options[] = {
 	{ { "read", required_argument, NULL, 'r' }, 'r', "FILE",
 	  "read FILE (repeatable; '-' = standard input); the words after the "
 	  "options are then a filter EXPRESSION" },
@@ -95,34 +91,7 @@ static void usage(FILE *f)
 		"JSON or a graph.  Several files are merged in time order.  EXPRESSION is a\n"
 		"pcap filter (as tcpdump takes it) on the packet.  Filters select whole\n"
 		"packets and combine with AND.\n\n", PROG, PROG);
-	for (size_t i = 0; i < NOPTIONS; i++) {
-		const struct option_doc *d = &options[i];
-		char left[64];
-		const char *h = d->help;
-
-		if (d->shortopt)
-			snprintf(left, sizeof(left), "-%c, --%s%s%s", d->shortopt, d->opt.name,
-				 d->arg ? " " : "", d->arg ? d->arg : "");
-		else
-			snprintf(left, sizeof(left), "    --%s%s%s", d->opt.name,
-				 d->arg ? "=" : "", d->arg ? d->arg : "");
-		/* Word-wrap the text to 80 columns. */
-		while (*h) {
-			size_t n = strlen(h), cut = n;
-
-			if (n > HELP_WIDTH) {
-				for (cut = HELP_WIDTH; cut > 0 && h[cut] != ' '; cut--)
-					;
-				if (cut == 0)
-					cut = HELP_WIDTH;
-			}
-			fprintf(f, "  %-26s %.*s\n", left, (int)cut, h);
-			left[0] = '\0';
-			h += cut;
-			while (*h == ' ')
-				h++;
-		}
-	}
+	optdoc_print(f, options, NOPTIONS, true);
 	fprintf(f, "\nExit status: 0 ok, 1 a file is corrupt, truncated or unreadable, 2 usage error.\n"
 		"See nftrace-read(1).\n");
 }
@@ -445,9 +414,7 @@ int main(int argc, char **argv)
 	char err[512];
 	int c, status = 0, nviews = 0;
 
-	for (size_t i = 0; i < NOPTIONS; i++)
-		longopts[i] = options[i].opt;
-	memset(&longopts[NOPTIONS], 0, sizeof(longopts[0]));
+	optdoc_longopts(options, NOPTIONS, longopts);
 	files = calloc((size_t)argc + 1, sizeof(*files));
 	rd.flt = filter_new();
 	if (!files || !rd.flt) {

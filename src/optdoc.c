@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <string.h>
+
+#include "optdoc.h"
+
+#define LEFT 26		/* width of the option column */
+#define HELP_WIDTH 51	/* 2 + LEFT + 1 + HELP_WIDTH = 80 */
+
+void optdoc_longopts(const struct optdoc *v, size_t n, struct option *out)
+{
+	for (size_t i = 0; i < n; i++)
+		out[i] = v[i].opt;
+	memset(&out[n], 0, sizeof(out[n]));
+}
+
+void optdoc_print(FILE *f, const struct optdoc *v, size_t n, bool long_eq)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct optdoc *d = &v[i];
+		const char *h = d->help;
+		char left[64];
+
+		if (d->shortopt)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", d->shortopt, d->opt.name,
+				 d->arg ? " " : "", d->arg ? d->arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", d->opt.name,
+				 d->arg ? (long_eq ? "=" : " ") : "", d->arg ? d->arg : "");
+		/* Word-wrap the text; the first line beside the option. */
+		do {
+			size_t len = strlen(h), cut = len;
+
+			if (len > HELP_WIDTH) {
+				for (cut = HELP_WIDTH; cut > 0 && h[cut] != ' '; cut--)
+					;
+				if (cut == 0)
+					cut = HELP_WIDTH;
+			}
+			fprintf(f, "  %-*s %.*s\n", LEFT, left, (int)cut, h);
+			left[0] = '\0';
+			h += cut;
+			while (*h == ' ')
+				h++;
+		} while (*h);
+	}
+}

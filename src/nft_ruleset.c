@@ -9,17 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errbuf.h"
 #include "names.h"
+#include "ruleset.h"
 #include "nft_ruleset.h"
 #include "runcmd.h"
 
 #define NR_MAX_TEXT (64u << 20)	 /* one tool's output */
 #define NR_MAX_LOGICAL (1u << 20) /* one rule joined from several lines */
-#define NR_PART_MAX 65535	 /* pcapng option length is 16 bits */
 #define NR_SHOW 60		 /* offending text quoted in errors */
 
-static const char SNAP_HEAD[] = "nftrace-ruleset 1 nft nft\n";
-static const char SNAP_CONT[] = "nftrace-ruleset-cont 1\n";
 
 struct nr_rule {
 	uint64_t handle;
@@ -66,19 +65,6 @@ struct nft_ruleset {
 	struct nr_blob *blobs;	      /* joined multi-line rules */
 };
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* Printable excerpt of a line for error messages. */
 static const char *show(char *buf, size_t cap, const char *p, size_t len)
@@ -445,19 +431,19 @@ static int parse_nft(struct nft_ruleset *rs, const char *text, size_t len,
 			pos = 0;
 			w = word_at(line, &pos);
 			if (!sref_is(w, "table")) {
-				seterr(err, errlen, "nft ruleset line %u: expected 'table FAMILY NAME {': '%s'",
+				errbuf_set(err, errlen, "nft ruleset line %u: expected 'table FAMILY NAME {': '%s'",
 				       lineno, show(sb, sizeof(sb), line.p, line.len));
 				return -EINVAL;
 			}
 			w = word_at(line, &pos);
 			if (names_nft_family_parse(w.p, w.len, &family) < 0) {
-				seterr(err, errlen, "nft ruleset line %u: unknown table family '%.*s'",
+				errbuf_set(err, errlen, "nft ruleset line %u: unknown table family '%.*s'",
 				       lineno, (int)(w.len > NR_SHOW ? NR_SHOW : w.len), w.p);
 				return -EINVAL;
 			}
 			w = word_at(line, &pos);
 			if (!w.len || sref_is(w, "{") || bal != 1) {
-				seterr(err, errlen, "nft ruleset line %u: table header without a name or '{': '%s'",
+				errbuf_set(err, errlen, "nft ruleset line %u: table header without a name or '{': '%s'",
 				       lineno, show(sb, sizeof(sb), line.p, line.len));
 				return -EINVAL;
 			}
@@ -477,7 +463,7 @@ static int parse_nft(struct nft_ruleset *rs, const char *text, size_t len,
 			if (sref_is(w, "chain") && bal == 1) {
 				w = word_at(line, &pos);
 				if (!w.len || sref_is(w, "{")) {
-					seterr(err, errlen, "nft ruleset line %u: chain header without a name: '%s'",
+					errbuf_set(err, errlen, "nft ruleset line %u: chain header without a name: '%s'",
 					       lineno, show(sb, sizeof(sb), line.p, line.len));
 					return -EINVAL;
 				}
@@ -490,7 +476,7 @@ static int parse_nft(struct nft_ruleset *rs, const char *text, size_t len,
 			 * skip to the matching brace. */
 			while (bal > 0) {
 				if (!next_line(&c, &raw)) {
-					seterr(err, errlen, "nft ruleset line %u: block not closed at the end of the text",
+					errbuf_set(err, errlen, "nft ruleset line %u: block not closed at the end of the text",
 					       lineno);
 					return -EINVAL;
 				}
@@ -507,7 +493,7 @@ static int parse_nft(struct nft_ruleset *rs, const char *text, size_t len,
 		/* A line with open braces continues until they are closed. */
 		while (bal > 0) {
 			if (!next_line(&c, &raw)) {
-				seterr(err, errlen, "nft ruleset line %u: rule not closed at the end of the text",
+				errbuf_set(err, errlen, "nft ruleset line %u: rule not closed at the end of the text",
 				       lineno);
 				return -EINVAL;
 			}
@@ -525,7 +511,7 @@ static int parse_nft(struct nft_ruleset *rs, const char *text, size_t len,
 			whole.len = (uint32_t)(raw.p + com - lstart);
 			ret = join_lines(rs, whole.p, whole.p + whole.len, &line);
 			if (ret < 0) {
-				seterr(err, errlen, "nft ruleset line %u: %s", lineno,
+				errbuf_set(err, errlen, "nft ruleset line %u: %s", lineno,
 				       ret == -E2BIG ? "rule longer than 1 MiB" : "out of memory");
 				return ret;
 			}
@@ -552,12 +538,12 @@ static int parse_nft(struct nft_ruleset *rs, const char *text, size_t len,
 		if (sref_is(w, "comment") || sref_is(w, "policy") ||
 		    sref_is(w, "devices") || sref_is(w, "flags"))
 			continue;
-		seterr(err, errlen, "nft ruleset line %u: rule without '# handle N' (was the listing made with nft -a?): '%s'",
+		errbuf_set(err, errlen, "nft ruleset line %u: rule without '# handle N' (was the listing made with nft -a?): '%s'",
 		       lineno, show(sb, sizeof(sb), line.p, line.len));
 		return -EINVAL;
 	}
 	if (state != AT_TOP) {
-		seterr(err, errlen, "nft ruleset: the text ends inside a %s",
+		errbuf_set(err, errlen, "nft ruleset: the text ends inside a %s",
 		       state == AT_TABLE ? "table" : "chain");
 		return -EINVAL;
 	}
@@ -782,7 +768,7 @@ int nft_ruleset_load_text(struct nft_ruleset **rsp,
 
 	*rsp = NULL;
 	if (nl > NR_MAX_TEXT || il > NR_MAX_TEXT || i6l > NR_MAX_TEXT) {
-		seterr(err, errlen, "ruleset text larger than %u MiB", NR_MAX_TEXT >> 20);
+		errbuf_set(err, errlen, "ruleset text larger than %u MiB", NR_MAX_TEXT >> 20);
 		return -EFBIG;
 	}
 	rs = calloc(1, sizeof(*rs));
@@ -812,7 +798,7 @@ int nft_ruleset_load_text(struct nft_ruleset **rsp,
 	return 0;
 
 nomem:
-	seterr(err, errlen, "building the nf_tables rule map: out of memory");
+	errbuf_set(err, errlen, "building the nf_tables rule map: out of memory");
 	ret = -ENOMEM;
 fail:
 	nft_ruleset_free(rs);
@@ -831,7 +817,7 @@ static int run_tool(char *const argv[], bool required, struct runcmd_result *res
 		res->outlen = 0;
 		if (!required)
 			return 0;
-		seterr(err, errlen, "running %s: %s", argv[0], strerror(-ret));
+		errbuf_set(err, errlen, "running %s: %s", argv[0], strerror(-ret));
 		return ret;
 	}
 	if (res->status != 0) {
@@ -843,7 +829,7 @@ static int run_tool(char *const argv[], bool required, struct runcmd_result *res
 		}
 		while (n && (res->err[n - 1] == '\n' || res->err[n - 1] == ' '))
 			res->err[--n] = '\0';
-		seterr(err, errlen, "%s: exit status %d: %s", argv[0], res->status,
+		errbuf_set(err, errlen, "%s: exit status %d: %s", argv[0], res->status,
 		       n ? res->err : "(no message)");
 		return -EIO;
 	}
@@ -879,73 +865,8 @@ int nft_ruleset_read(struct nft_ruleset **rsp, char *err, size_t errlen)
 
 /* ---- the snapshot comment ------------------------------------------------ */
 
-static int push_part(char ***parts, size_t *nparts, const char *buf, size_t len)
-{
-	char **n = realloc(*parts, (*nparts + 1) * sizeof(*n));
-	char *p;
-
-	if (!n)
-		return -ENOMEM;
-	*parts = n;
-	p = malloc(len + 1);
-	if (!p)
-		return -ENOMEM;
-	memcpy(p, buf, len);
-	p[len] = '\0';
-	n[(*nparts)++] = p;
-	return 0;
-}
-
 int nft_ruleset_snapshot_format(const char *text, size_t len, char ***parts,
 				size_t *nparts)
 {
-	size_t start = *nparts, pos = 0, hlen = sizeof(SNAP_HEAD) - 1;
-	char *buf;
-	int ret = 0;
-
-	if (!text)
-		len = 0;
-	buf = malloc(NR_PART_MAX + 1);
-	if (!buf)
-		return -ENOMEM;
-	memcpy(buf, SNAP_HEAD, hlen);
-	do {
-		size_t used = hlen, take = 0;
-
-		/* Whole lines while they fit. */
-		while (pos + take < len) {
-			const char *nl = memchr(text + pos + take, '\n', len - pos - take);
-			size_t n = nl ? (size_t)(nl - (text + pos + take)) + 1
-				      : len - pos - take;
-
-			if (used + take + n > NR_PART_MAX)
-				break;
-			take += n;
-		}
-		if (take == 0 && pos < len) {
-			/* A line longer than a part: cut it, not inside a
-			 * UTF-8 sequence. */
-			take = NR_PART_MAX - used;
-			while (take > 1 && ((unsigned char)text[pos + take] & 0xc0) == 0x80)
-				take--;
-		}
-		memcpy(buf + used, text + pos, take);
-		pos += take;
-		used += take;
-		/* The last part ends with a newline like every other one. */
-		if (pos >= len && used > hlen && buf[used - 1] != '\n' && used < NR_PART_MAX)
-			buf[used++] = '\n';
-		ret = push_part(parts, nparts, buf, used);
-		if (ret < 0)
-			break;
-		hlen = sizeof(SNAP_CONT) - 1;
-		memcpy(buf, SNAP_CONT, hlen);
-	} while (pos < len);
-	free(buf);
-	if (ret < 0) {
-		while (*nparts > start)
-			free((*parts)[--*nparts]);
-		return ret;
-	}
-	return (int)(*nparts - start);
+	return ruleset_nft_listing_format(text, len, parts, nparts);
 }

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errbuf.h"
 #include "ruleset.h"
 
 #define RS_MAX_TEXT (64u << 20)	  /* one snapshot or save file */
@@ -36,6 +37,7 @@ static const char HEAD_WORD[] = "nftrace-ruleset";
 static const char CONT_WORD[] = "nftrace-ruleset-cont";
 static const char IFN_WORD[] = "nftrace-ifnames";
 static const char CONT_LINE[] = "nftrace-ruleset-cont 1\n";
+static const char NFT_LISTING_HEAD[] = "nftrace-ruleset 1 nft nft\n";
 static const char IFN_LINE[] = "nftrace-ifnames 1\n";
 
 struct rs_blob {
@@ -101,19 +103,6 @@ struct ruleset {
 
 /* ---- errors --------------------------------------------------------- */
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /*
  * The offending text, cut to RS_SHOW bytes (not inside a UTF-8 sequence),
@@ -328,7 +317,7 @@ static struct strref word_at(struct line l, size_t *pos)
 #define LINE_ERR(s, l, err, errlen, what, ...)                                 \
 	do {                                                                   \
 		char show_[RS_SHOW + 4];                                       \
-		seterr(err, errlen, "line %u: " what ": '%s'", (s)->lineno,     \
+		errbuf_set(err, errlen, "line %u: " what ": '%s'", (s)->lineno,     \
 		       ##__VA_ARGS__, show(show_, (l).p, (l).len));            \
 	} while (0)
 
@@ -534,13 +523,13 @@ static int take_bytes(struct ruleset *rs, struct rs_snap *s, size_t len,
 		      char *err, size_t errlen)
 {
 	if (len > RS_MAX_TEXT - s->bytes) {
-		seterr(err, errlen,
+		errbuf_set(err, errlen,
 		       "ruleset text larger than the limit of %u MiB",
 		       RS_MAX_TEXT >> 20);
 		return -EINVAL;
 	}
 	if (rs->kept > RS_MAX_KEPT || len > RS_MAX_KEPT - rs->kept) {
-		seterr(err, errlen,
+		errbuf_set(err, errlen,
 		       "rulesets kept larger than the limit of %u MiB in all",
 		       RS_MAX_KEPT >> 20);
 		return -EINVAL;
@@ -554,7 +543,7 @@ static int tail_append(struct rs_snap *s, const char *p, size_t n, char *err,
 		       size_t errlen)
 {
 	if (n > RS_MAX_LINE - s->tail_len) {
-		seterr(err, errlen, "line %u: longer than %u bytes",
+		errbuf_set(err, errlen, "line %u: longer than %u bytes",
 		       s->lineno + 1, RS_MAX_LINE);
 		return -EINVAL;
 	}
@@ -685,14 +674,14 @@ int ruleset_add_save(struct ruleset *rs, uint8_t family, const char *text,
 	int fidx, ret;
 
 	if (!rs || (!text && len)) {
-		seterr(err, errlen, "no ruleset or no text");
+		errbuf_set(err, errlen, "no ruleset or no text");
 		return -EINVAL;
 	}
 	if (family == 0)
 		family = detect_family(text, len);
 	fidx = family_index(family);
 	if (fidx < 0) {
-		seterr(err, errlen, "family %u is neither IPv4 (2) nor IPv6 (10)",
+		errbuf_set(err, errlen, "family %u is neither IPv4 (2) nor IPv6 (10)",
 		       family);
 		return -EINVAL;
 	}
@@ -703,7 +692,7 @@ int ruleset_add_save(struct ruleset *rs, uint8_t family, const char *text,
 	if (ret == 0 && s->table.len) {
 		char tb[RS_SHOW + 4];
 
-		seterr(err, errlen, "line %u: table '%s' has no COMMIT",
+		errbuf_set(err, errlen, "line %u: table '%s' has no COMMIT",
 		       s->table_line, SHOW_REF(tb, s->table));
 		ret = -EINVAL;
 	}
@@ -748,7 +737,7 @@ static int comment_head(struct ruleset *rs, struct line head, const char *body,
 	for (i = 0; i < 5; i++)
 		w[i] = word_at(head, &pos);
 	if (!word_is(w[1], "1")) {
-		seterr(err, errlen,
+		errbuf_set(err, errlen,
 		       "line 1: unsupported snapshot version '%s': '%s'",
 		       SHOW_REF(wb, w[1]), show(buf, head.p, head.len));
 		goto reject;
@@ -763,17 +752,17 @@ static int comment_head(struct ruleset *rs, struct line head, const char *body,
 	}
 	fidx = word_is(w[2], "ipv4") ? 0 : word_is(w[2], "ipv6") ? 1 : -1;
 	if (fidx < 0) {
-		seterr(err, errlen, "line 1: unknown family '%s': '%s'",
+		errbuf_set(err, errlen, "line 1: unknown family '%s': '%s'",
 		       SHOW_REF(wb, w[2]), show(buf, head.p, head.len));
 		goto reject;
 	}
 	if (!word_is(w[3], "legacy") && !word_is(w[3], "nft")) {
-		seterr(err, errlen, "line 1: unknown backend '%s': '%s'",
+		errbuf_set(err, errlen, "line 1: unknown backend '%s': '%s'",
 		       SHOW_REF(wb, w[3]), show(buf, head.p, head.len));
 		goto reject;
 	}
 	if (w[4].len) {
-		seterr(err, errlen, "line 1: trailing words: '%s'",
+		errbuf_set(err, errlen, "line 1: trailing words: '%s'",
 		       show(buf, head.p, head.len));
 		goto reject;
 	}
@@ -812,7 +801,7 @@ static int comment_cont(struct ruleset *rs, struct line head, const char *body,
 	for (i = 0; i < 3; i++)
 		w[i] = word_at(head, &pos);
 	if (!word_is(w[1], "1") || w[2].len) {
-		seterr(err, errlen,
+		errbuf_set(err, errlen,
 		       "line 1: unsupported snapshot continuation: '%s'",
 		       show(buf, head.p, head.len));
 		return -EINVAL;
@@ -821,7 +810,7 @@ static int comment_cont(struct ruleset *rs, struct line head, const char *body,
 		/* The head was rejected already: one error is enough. */
 		if (rs->pending_rejected)
 			return 1;
-		seterr(err, errlen,
+		errbuf_set(err, errlen,
 		       "line 1: snapshot continuation without a snapshot before it: '%s'",
 		       show(buf, head.p, head.len));
 		return -EINVAL;
@@ -919,7 +908,7 @@ static int comment_ifnames(struct ruleset *rs, struct line head,
 	for (i = 0; i < 3; i++)
 		w[i] = word_at(head, &hp);
 	if (!word_is(w[1], "1") || w[2].len) {
-		seterr(err, errlen, "line 1: unsupported ifnames version: '%s'",
+		errbuf_set(err, errlen, "line 1: unsupported ifnames version: '%s'",
 		       show(buf, head.p, head.len));
 		return -EINVAL;
 	}
@@ -927,7 +916,7 @@ static int comment_ifnames(struct ruleset *rs, struct line head,
 		rs->nifn = 0;
 	rs->ifn_run = true;
 	if (rs->kept > RS_MAX_KEPT || len - pos > RS_MAX_KEPT - rs->kept) {
-		seterr(err, errlen,
+		errbuf_set(err, errlen,
 		       "rulesets kept larger than the limit of %u MiB in all",
 		       RS_MAX_KEPT >> 20);
 		return -EINVAL;
@@ -950,13 +939,13 @@ static int comment_ifnames(struct ruleset *rs, struct line head,
 		    !name.len || name.len >= IF_NAMESIZE ||
 		    memchr(name.p, '\0', name.len) || extra.len ||
 		    idx.p != l.p) {
-			seterr(err, errlen, "line %u: bad interface line: '%s'",
+			errbuf_set(err, errlen, "line %u: bad interface line: '%s'",
 			       lineno, show(buf, l.p, l.len));
 			ret = -EINVAL;
 			goto out;
 		}
 		if (rs->nifn >= RS_MAX_IFNAMES) {
-			seterr(err, errlen, "line %u: more than %u interfaces",
+			errbuf_set(err, errlen, "line %u: more than %u interfaces",
 			       lineno, RS_MAX_IFNAMES);
 			ret = -EINVAL;
 			goto out;
@@ -1203,6 +1192,28 @@ int ruleset_snapshot_format(uint8_t family, const char *backend,
 	}
 	ret = split_parts(head, CONT_LINE, save_text ? save_text : "", len,
 			  parts, nparts);
+	free(copy);
+	return ret;
+}
+
+int ruleset_nft_listing_format(const char *text, size_t len, char ***parts, size_t *nparts)
+{
+	char *copy = NULL;
+	int ret;
+
+	if (!parts || !nparts || (!text && len))
+		return -EINVAL;
+	if (len > RS_MAX_TEXT)
+		return -EFBIG;
+	if (len && text[len - 1] != '\n') {
+		copy = malloc(len + 1);
+		if (!copy)
+			return -ENOMEM;
+		memcpy(copy, text, len);
+		copy[len++] = '\n';
+		text = copy;
+	}
+	ret = split_parts(NFT_LISTING_HEAD, CONT_LINE, text ? text : "", len, parts, nparts);
 	free(copy);
 	return ret;
 }

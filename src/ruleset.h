@@ -101,6 +101,11 @@ int ruleset_snapshot_format(uint8_t family, const char *backend,
 			    const char *save_text, size_t len,
 			    char ***parts, size_t *nparts);
 
+/* The same for an `nft list ruleset` text, first line
+ * "nftrace-ruleset 1 nft nft" (kept for people; skipped when read). */
+int ruleset_nft_listing_format(const char *text, size_t len, char ***parts,
+			       size_t *nparts);
+
 /* Same for the ifindex -> name map (if_nameindex() of the namespace);
  * -errno if if_nameindex() fails. */
 int ruleset_ifnames_format(char ***parts, size_t *nparts);

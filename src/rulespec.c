@@ -15,24 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errbuf.h"
 #include "rulespec.h"
 
 #define RULESPEC_MAX (1u << 20) /* longer RULE text is refused */
 #define SHOW_MAX 60
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 void rulespec_free(char **argv)
 {
@@ -77,12 +65,12 @@ int rulespec_split(const char *text, char ***argv, char *err, size_t errlen)
 	int ret = 0;
 
 	if (!text || !argv) {
-		seterr(err, errlen, "no RULE text");
+		errbuf_set(err, errlen, "no RULE text");
 		return -EINVAL;
 	}
 	len = strlen(text);
 	if (len > RULESPEC_MAX) {
-		seterr(err, errlen, "RULE text longer than %u bytes", RULESPEC_MAX);
+		errbuf_set(err, errlen, "RULE text longer than %u bytes", RULESPEC_MAX);
 		return -EINVAL;
 	}
 	/* A word is never longer than the text it comes from. */
@@ -111,7 +99,7 @@ int rulespec_split(const char *text, char ***argv, char *err, size_t errlen)
 			size_t k;
 
 			if (!close) {
-				seterr(err, errlen,
+				errbuf_set(err, errlen,
 				       "RULE: unterminated single quote at offset %zu", i);
 				ret = -EINVAL;
 				goto out;
@@ -129,7 +117,7 @@ int rulespec_split(const char *text, char ***argv, char *err, size_t errlen)
 			in_word = true;
 			for (;;) {
 				if (i >= len) {
-					seterr(err, errlen,
+					errbuf_set(err, errlen,
 					       "RULE: unterminated double quote at offset %zu",
 					       open);
 					ret = -EINVAL;
@@ -154,7 +142,7 @@ int rulespec_split(const char *text, char ***argv, char *err, size_t errlen)
 			/* XCU 2.2.1: escapes the next character; a
 			 * backslash-newline is removed entirely. */
 			if (i + 1 >= len) {
-				seterr(err, errlen,
+				errbuf_set(err, errlen,
 				       "RULE: trailing backslash at offset %zu", i);
 				ret = -EINVAL;
 				goto out;
@@ -250,7 +238,7 @@ static int reject(const char *w, char *err, size_t errlen)
 	char buf[SHOW_MAX + 4];
 
 	show_word(buf, w);
-	seterr(err, errlen,
+	errbuf_set(err, errlen,
 	       "RULE may hold match options only: '%s' is set by nftrace-capture",
 	       buf);
 	return -EINVAL;

@@ -25,6 +25,7 @@
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 
+#include "errbuf.h"
 #include "names.h"
 #include "nflog_record.h"
 #include "packet_id.h"
@@ -100,19 +101,6 @@ struct src_nft {
 
 static const struct source_ops nftrace_ops;
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static uint64_t now_ns(clockid_t clk)
 {
@@ -807,18 +795,18 @@ static int open_socket(struct src_nft *s, size_t rcvbuf, char *err, size_t errle
 
 	s->rbuf = malloc((size_t)RECV_SLOTS * RECV_SLOT);
 	if (!s->rbuf) {
-		seterr(err, errlen, "allocating the receive buffer: out of memory");
+		errbuf_set(err, errlen, "allocating the receive buffer: out of memory");
 		return -ENOMEM;
 	}
 	s->nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
 	if (!s->nl) {
 		ret = -errno;
-		seterr(err, errlen, "opening a NETLINK_NETFILTER socket: %s", strerror(errno));
+		errbuf_set(err, errlen, "opening a NETLINK_NETFILTER socket: %s", strerror(errno));
 		return ret;
 	}
 	if (mnl_socket_bind(s->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
 		ret = -errno;
-		seterr(err, errlen, "binding the NETLINK_NETFILTER socket: %s", strerror(errno));
+		errbuf_set(err, errlen, "binding the NETLINK_NETFILTER socket: %s", strerror(errno));
 		return ret;
 	}
 	fd = mnl_socket_get_fd(s->nl);
@@ -828,7 +816,7 @@ static int open_socket(struct src_nft *s, size_t rcvbuf, char *err, size_t errle
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &val, sizeof(val)) < 0 &&
 	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &val, sizeof(val)) < 0) {
 		ret = -errno;
-		seterr(err, errlen, "setting the receive buffer to %d bytes: %s", val,
+		errbuf_set(err, errlen, "setting the receive buffer to %d bytes: %s", val,
 		       strerror(errno));
 		return ret;
 	}
@@ -839,7 +827,7 @@ static int open_socket(struct src_nft *s, size_t rcvbuf, char *err, size_t errle
 		val = (int)groups[i];
 		if (mnl_socket_setsockopt(s->nl, NETLINK_ADD_MEMBERSHIP, &val, sizeof(val)) < 0) {
 			ret = -errno;
-			seterr(err, errlen, "joining netlink group %s (%u): %s%s",
+			errbuf_set(err, errlen, "joining netlink group %s (%u): %s%s",
 			       groups[i] == NFNLGRP_NFTRACE ? "NFNLGRP_NFTRACE" : "NFNLGRP_NFTABLES",
 			       groups[i], strerror(errno),
 			       errno == EPERM ? " (needs CAP_NET_ADMIN)" : "");
@@ -866,7 +854,7 @@ int source_nftrace_open(struct source **sp, const struct source_nftrace_config *
 	*sp = NULL;
 	s = calloc(1, sizeof(*s));
 	if (!s) {
-		seterr(err, errlen, "allocating the nf_tables source: out of memory");
+		errbuf_set(err, errlen, "allocating the nf_tables source: out of memory");
 		return -ENOMEM;
 	}
 	s->base.ops = &nftrace_ops;
@@ -884,7 +872,7 @@ int source_nftrace_open(struct source **sp, const struct source_nftrace_config *
 	if (s->resolve) {
 		ret = s->load(&s->initial, s->load_arg, lerr, sizeof(lerr));
 		if (ret < 0) {
-			seterr(err, errlen, "reading the nf_tables ruleset: %s", lerr);
+			errbuf_set(err, errlen, "reading the nf_tables ruleset: %s", lerr);
 			goto fail;
 		}
 		s->map = s->initial;

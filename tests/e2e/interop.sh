@@ -7,7 +7,7 @@
 S=$NFTRACE_SRCDIR/samples
 need_tool tcpdump tshark gzip
 [ -f "$S/dns-drop.pcapng" ] || skip_all "no samples"
-plan 9
+plan 10
 
 f=$S/dns-drop.pcapng
 events=$("$NFTRACE_READ" --no-aggregate "$f" | grep -c ' TRACE: ')
@@ -31,4 +31,14 @@ is "tshark reads the gzip file" "$(tshark -r "$T_TMP/t.pcapng.gz" 2>/dev/null | 
 p=$S/dns-drop-nflog.pcap
 like "nftrace-read reads tcpdump's classic pcap" "$("$NFTRACE_READ" --no-aggregate "$p")" \
 	'^[0-9a-f]{12} TRACE: raw:PREROUTING:rule:'
+# pcapng written by Wireshark's own writer (editcap/dumpcap/tshark) from
+# tcpdump's nflog capture reads the same as the classic pcap.
+if command -v editcap >/dev/null; then
+	editcap -F pcapng "$p" "$T_TMP/ws.pcapng"
+	is "nftrace-read reads Wireshark-written pcapng of nflog" \
+		"$("$NFTRACE_READ" --rules="$S/dns-drop.rules" "$T_TMP/ws.pcapng" 2>&1)" \
+		"$("$NFTRACE_READ" --rules="$S/dns-drop.rules" "$p" 2>&1)"
+else
+	skip "Wireshark-written pcapng" "no editcap"
+fi
 finish

@@ -6,8 +6,9 @@
  * Input: a control byte, then PREFIX NUL COMMENT [NUL CHAIN].  The comment
  * is parsed for an event with that prefix, with a scratch buffer of
  * (control & 63) bytes.  Then an event with that prefix, the comment as its
- * rule text, a verdict picked by the control byte and CHAIN as the verdict
- * chain is written with render_comment() and parsed back.
+ * rule text, a verdict picked by the control byte and CHAIN (its first 255
+ * bytes, the kernel's longest name) as the verdict chain is written with
+ * render_comment() and parsed back.
  *
  * Invariants: the parser returns -1, 0 or 1 (1 exactly when it set a
  * non-empty rule text), and the text and the verdict chain lie in the
@@ -62,6 +63,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		chp = cp + clen, chlen = 0;
 	if (!sp.done) /* the chain runs to the end, NULs and all */
 		chlen = (size_t)(data + size - chp);
+	if (chlen > 255) /* NFT_NAME_MAXLEN, the NUL included */
+		chlen = 255;
 
 	prefix = fuzz_dup(pp, plen, false);
 	comment = fuzz_dup(cp, clen, false);

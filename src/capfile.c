@@ -3,6 +3,8 @@
  * capfile.c - open a capture file, tell pcapng from classic pcap by the
  * first four bytes, and hand records out from the matching reader.
  */
+#include <sys/stat.h>
+#include <unistd.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -134,6 +136,20 @@ uint64_t capfile_error_offset(const struct capfile *cf)
 bool capfile_truncated(const struct capfile *cf)
 {
 	return cf->truncated;
+}
+
+void capfile_progress(const struct capfile *cf, uint64_t *done, uint64_t *total)
+{
+	struct stat st;
+	off_t pos;
+
+	*done = *total = 0;
+	if (!cf || !cf->in || fstat(cf->in->fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return;
+	/* The file position, not the stream offset: gzip input counts too. */
+	pos = lseek(cf->in->fd, 0, SEEK_CUR);
+	*done = pos > 0 ? (uint64_t)pos : 0;
+	*total = (uint64_t)st.st_size;
 }
 
 void capfile_close(struct capfile *cf)

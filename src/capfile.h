@@ -74,6 +74,10 @@ uint64_t capfile_error_offset(const struct capfile *cf);
  * records before were all returned, and capfile_next() returned -1. */
 bool capfile_truncated(const struct capfile *cf);
 
+/* How far reading has come, for a progress display: bytes of the file
+ * read so far and its size.  *total is 0 when the size is unknown (a pipe). */
+void capfile_progress(const struct capfile *cf, uint64_t *done, uint64_t *total);
+
 void capfile_close(struct capfile *cf); /* NULL-safe */
 
 #endif

@@ -329,3 +329,17 @@ void merge_file_stats(const struct merge *m, size_t i, struct merge_file_stats *
 {
 	*st = m->v[i].st;
 }
+
+void merge_progress(const struct merge *m, uint64_t *done, uint64_t *total)
+{
+	*done = *total = 0;
+	for (size_t i = 0; i < m->n; i++) {
+		uint64_t d, t;
+
+		if (!m->v[i].cf)
+			continue;
+		capfile_progress(m->v[i].cf, &d, &t);
+		*done += d;
+		*total += t;
+	}
+}

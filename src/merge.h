@@ -88,6 +88,8 @@ int merge_next(struct merge *m, struct trace_event *ev, struct merge_snap **snap
 
 void merge_counters(const struct merge *m, struct merge_counters *c);
 size_t merge_nfiles(const struct merge *m);
+/* Bytes read and total of all regular files (capfile_progress()). */
+void merge_progress(const struct merge *m, uint64_t *done, uint64_t *total);
 void merge_file_stats(const struct merge *m, size_t i, struct merge_file_stats *st);
 
 #endif

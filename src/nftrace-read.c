@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -275,6 +276,44 @@ static int setup_views(struct reader *rd)
 	return 0;
 }
 
+/* ---- progress through large files ----------------------------------------
+ * On a terminal only (stderr is a tty), and only where it cannot garble
+ * the output: standard output redirected to a file, or a view that prints
+ * at the end (--stats, --dot).  Never into pipes or files. */
+
+static bool progress_on, progress_shown;
+
+static void progress_clear(void)
+{
+	if (progress_shown) {
+		fputs("\r\033[K", stderr);
+		progress_shown = false;
+	}
+}
+
+static void progress_draw(const struct merge *m, uint64_t events)
+{
+	uint64_t done, total;
+
+	merge_progress(m, &done, &total);
+	if (!total)
+		return;
+	fprintf(stderr, "\r\033[K%s: %llu%% of %llu MiB, %llu events", PROG,
+		(unsigned long long)(done * 100 / total),
+		(unsigned long long)(total >> 20), (unsigned long long)events);
+	fflush(stderr);
+	progress_shown = true;
+}
+
+static void progress_setup(const struct reader *rd)
+{
+	struct stat st;
+
+	if (!isatty(2) || fstat(1, &st) < 0 || S_ISFIFO(st.st_mode))
+		return;
+	progress_on = !isatty(1) || rd->view == VIEW_STATS || rd->view == VIEW_DOT;
+}
+
 /* All events of all files; returns 1 if a file failed. */
 static int run(struct reader *rd)
 {
@@ -283,9 +322,24 @@ static int run(struct reader *rd)
 	const char *errfile;
 	char err[320];
 	int r, status = 0;
+	uint64_t events = 0, next_draw = 0;
 
+	progress_setup(rd);
 	while ((r = merge_next(rd->m, &ev, &snap, &errfile, err, sizeof(err))) != 0) {
+		/* A clock read per 64k events keeps this off the hot path. */
+		if (progress_on && (++events & 0xffff) == 0) {
+			struct timespec ts;
+			uint64_t now;
+
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			now = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+			if (now >= next_draw) {
+				progress_draw(rd->m, events);
+				next_draw = now + 250;
+			}
+		}
 		if (r < 0) {
+			progress_clear();
 			obuf_flush(&rd->out);
 			fprintf(stderr, "%s: %s: %s\n", PROG, errfile, err);
 			status = 1;
@@ -301,6 +355,7 @@ static int run(struct reader *rd)
 		if (paths_add(rd->ps, &ev, snap, snap ? snap->file_index : 0) < 0)
 			rd->too_big++;
 	}
+	progress_clear();
 	if (rd->ps)
 		paths_finish(rd->ps);
 	return status;

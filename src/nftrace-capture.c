@@ -1054,37 +1054,46 @@ int main(int argc, char **argv)
 
 	if (parse_args(argc, argv, &cfg) < 0) {
 		fprintf(stderr, "Try '%s --help' for more information.\n", PROG);
-		return EXIT_USAGE;
+		status = EXIT_USAGE;
+		goto out_logger;
 	}
 	/* stdout may be the pcapng stream: a closed reader must end us cleanly
 	 * (rules removed), not kill us with SIGPIPE. */
 	signal(SIGPIPE, SIG_IGN);
-	if (cfg.netns && enter_netns(cfg.netns) < 0)
-		return EXIT_FAIL;
+	if (cfg.netns && enter_netns(cfg.netns) < 0) {
+		status = EXIT_FAIL;
+		goto out_logger;
+	}
 	cleanup_argv_given = cfg.cleanup;
-	if (cleanup_argv_given)
-		return run_cleanup(&cfg);
+	if (cleanup_argv_given) {
+		status = run_cleanup(&cfg);
+		goto out_logger;
+	}
 
 	s.cfg = &cfg;
 	s.ropts.verbose = cfg.verbose;
 	/* Live text goes to stdout, or stderr when stdout carries the pcapng. */
 	int textfd = (cfg.wfile && !strcmp(cfg.wfile, "-")) ? 2 : 1;
-	if (obuf_init(&s.out, textfd, 1u << 16) < 0)
-		return EXIT_FAIL;
+	if (obuf_init(&s.out, textfd, 1u << 16) < 0) {
+		status = EXIT_FAIL;
+		goto out_logger;
+	}
 	s.out.line_buffered = isatty(textfd);
 	s.ropts.color = isatty(textfd);
 	s.rs = ruleset_new();
 	s.ag = aggregate_new(AGGREGATE_DEFAULT_MAX, cfg.verbose);
 	if (!s.rs || !s.ag) {
 		errorf("out of memory");
-		return EXIT_FAIL;
+		status = EXIT_FAIL;
+		goto out_logger;
 	}
 	if (cfg.filter) {
 		pcap_t *dead = pcap_open_dead(DLT_RAW, 65535);
 
 		if (!dead || pcap_compile(dead, &s.bpf, cfg.filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
 			errorf("filter '%s': %s", cfg.filter, dead ? pcap_geterr(dead) : "no memory");
-			return EXIT_USAGE;
+			status = EXIT_USAGE;
+			goto out_logger;
 		}
 		pcap_close(dead);
 		s.have_bpf = true;
@@ -1106,12 +1115,15 @@ int main(int argc, char **argv)
 	sigfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	if (sigfd < 0) {
 		errorf("signalfd: %s", strerror(errno));
-		return EXIT_FAIL;
+		status = EXIT_FAIL;
+		goto out_logger;
 	}
 
 	choose_backend(&cfg);
-	if (cfg.use_nflog && check_logger(&cfg, &ls) < 0)
-		return EXIT_FAIL;
+	if (cfg.use_nflog && check_logger(&cfg, &ls) < 0) {
+		status = EXIT_FAIL;
+		goto out_logger;
+	}
 
 	/* nfnetlink_log first: a group bound by someone else fails here,
 	 * before any rule exists. */

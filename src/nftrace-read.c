@@ -459,23 +459,15 @@ static int parse_window(const char *s, uint64_t *ns)
 	return *ns ? 0 : -EINVAL;
 }
 
-int main(int argc, char **argv)
+static int read_main(int argc, char **argv, struct reader *rd, const char **files)
 {
-	struct reader rd = { .aggregate = true };
 	struct option longopts[NOPTIONS + 1];
-	const char **files = NULL;
 	size_t nfiles = 0;
 	const char *color = "auto";
 	char err[512];
 	int c, status = 0, nviews = 0;
 
 	optdoc_longopts(options, NOPTIONS, longopts);
-	files = calloc((size_t)argc + 1, sizeof(*files));
-	rd.flt = filter_new();
-	if (!files || !rd.flt) {
-		fprintf(stderr, "%s: out of memory\n", PROG);
-		return 1;
-	}
 	while ((c = getopt_long(argc, argv, "r:vhV", longopts, NULL)) != -1) {
 		int r = 0;
 		const char *opt = NULL;
@@ -486,60 +478,60 @@ int main(int argc, char **argv)
 			files[nfiles++] = optarg;
 			break;
 		case OPT_RULES:
-			if (!rd.user_rules)
-				rd.user_rules = ruleset_new();
-			if (!rd.user_rules || load_rules_file(rd.user_rules, optarg) < 0)
+			if (!rd->user_rules)
+				rd->user_rules = ruleset_new();
+			if (!rd->user_rules || load_rules_file(rd->user_rules, optarg) < 0)
 				return 2;
 			break;
 		case OPT_PATHS:
-			rd.view = VIEW_PATHS;
+			rd->view = VIEW_PATHS;
 			nviews++;
 			break;
 		case OPT_STATS:
-			rd.view = VIEW_STATS;
+			rd->view = VIEW_STATS;
 			nviews++;
 			break;
 		case OPT_DOT:
-			rd.view = VIEW_DOT;
+			rd->view = VIEW_DOT;
 			nviews++;
 			break;
 		case OPT_JSON:
-			rd.json = true;
+			rd->json = true;
 			break;
 		case OPT_ID:
 			opt = "--id";
-			r = filter_add_ids(rd.flt, optarg, err, sizeof(err));
+			r = filter_add_ids(rd->flt, optarg, err, sizeof(err));
 			break;
 		case OPT_TABLE:
 			opt = "--table";
-			r = filter_add_table(rd.flt, optarg, err, sizeof(err));
+			r = filter_add_table(rd->flt, optarg, err, sizeof(err));
 			break;
 		case OPT_CHAIN:
 			opt = "--chain";
-			r = filter_add_chain(rd.flt, optarg, err, sizeof(err));
+			r = filter_add_chain(rd->flt, optarg, err, sizeof(err));
 			break;
 		case OPT_VERDICT:
 			opt = "--verdict";
-			r = filter_add_verdict(rd.flt, optarg, err, sizeof(err));
+			r = filter_add_verdict(rd->flt, optarg, err, sizeof(err));
 			break;
 		case OPT_SINCE:
 			opt = "--since";
-			r = filter_set_since(rd.flt, optarg, err, sizeof(err));
+			r = filter_set_since(rd->flt, optarg, err, sizeof(err));
 			break;
 		case OPT_UNTIL:
 			opt = "--until";
-			r = filter_set_until(rd.flt, optarg, err, sizeof(err));
+			r = filter_set_until(rd->flt, optarg, err, sizeof(err));
 			break;
 		case OPT_WINDOW:
-			if (parse_window(optarg, &rd.window_ns) < 0)
+			if (parse_window(optarg, &rd->window_ns) < 0)
 				return usage_error("--window: '%s' is not a number of seconds "
 						   "(more than 0, at most 3600)", optarg);
 			break;
 		case 'v':
-			rd.ropts.verbose = true;
+			rd->ropts.verbose = true;
 			break;
 		case OPT_NO_AGGREGATE:
-			rd.aggregate = false;
+			rd->aggregate = false;
 			break;
 		case OPT_COLOR:
 			if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
@@ -567,9 +559,9 @@ int main(int argc, char **argv)
 	}
 	if (nviews > 1)
 		return usage_error("--paths, --stats and --dot are different views: choose one");
-	if (rd.json && (rd.view == VIEW_STATS || rd.view == VIEW_DOT))
+	if (rd->json && (rd->view == VIEW_STATS || rd->view == VIEW_DOT))
 		return usage_error("--json goes with the event and --paths views, not with %s",
-				   rd.view == VIEW_STATS ? "--stats" : "--dot");
+				   rd->view == VIEW_STATS ? "--stats" : "--dot");
 	if (nfiles == 0) {
 		for (int i = optind; i < argc; i++)
 			files[nfiles++] = argv[i];
@@ -580,7 +572,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s: out of memory\n", PROG);
 			return 1;
 		}
-		c = filter_set_expression(rd.flt, expr, err, sizeof(err));
+		c = filter_set_expression(rd->flt, expr, err, sizeof(err));
 		free(expr);
 		if (c == -ENOMEM) {
 			fprintf(stderr, "%s: out of memory\n", PROG);
@@ -591,40 +583,58 @@ int main(int argc, char **argv)
 	}
 	if (nfiles == 0)
 		return usage_error("no capture file given");
-	rd.ropts.color = !strcmp(color, "always") || (!strcmp(color, "auto") && isatty(1));
-	if (rd.json)
-		rd.ropts.color = false;
-	rd.popts.color = rd.ropts.color;
-	rd.popts.show_file = nfiles > 1;
-	if (obuf_init(&rd.out, 1, 1u << 18) < 0) {
+	rd->ropts.color = !strcmp(color, "always") || (!strcmp(color, "auto") && isatty(1));
+	if (rd->json)
+		rd->ropts.color = false;
+	rd->popts.color = rd->ropts.color;
+	rd->popts.show_file = nfiles > 1;
+	if (obuf_init(&rd->out, 1, 1u << 18) < 0) {
 		fprintf(stderr, "%s: out of memory\n", PROG);
 		return 1;
 	}
 	/* Followed input wants each line as it is rendered. */
-	rd.out.line_buffered = isatty(1) || following(files, nfiles);
+	rd->out.line_buffered = isatty(1) || following(files, nfiles);
 
-	rd.m = merge_new(rd.user_rules);
-	if (!rd.m) {
+	rd->m = merge_new(rd->user_rules);
+	if (!rd->m) {
 		fprintf(stderr, "%s: out of memory\n", PROG);
 		return 1;
 	}
-	merge_set_warn(rd.m, cb_warn, NULL);
+	merge_set_warn(rd->m, cb_warn, NULL);
 	for (size_t i = 0; i < nfiles; i++)
-		if (merge_add(rd.m, files[i], err, sizeof(err)) < 0) {
+		if (merge_add(rd->m, files[i], err, sizeof(err)) < 0) {
 			fprintf(stderr, "%s: %s: %s\n", PROG, files[i], err);
 			status = 1;
 		}
-	if (setup_views(&rd) < 0) {
+	if (setup_views(rd) < 0) {
 		fprintf(stderr, "%s: out of memory\n", PROG);
 		return 1;
 	}
-	status |= run(&rd);
-	finish_views(&rd);
-	if (obuf_flush(&rd.out) < 0 && rd.out.err != -EPIPE) {
-		fprintf(stderr, "%s: writing output: %s\n", PROG, strerror(-rd.out.err));
+	status |= run(rd);
+	finish_views(rd);
+	if (obuf_flush(&rd->out) < 0 && rd->out.err != -EPIPE) {
+		fprintf(stderr, "%s: writing output: %s\n", PROG, strerror(-rd->out.err));
 		status = 1;
 	}
-	report(&rd);
+	report(rd);
+	return status;
+}
+
+/* Every way out of read_main() comes back here, so what it set up is
+ * always freed (the sanitizer build checks for leaks on usage errors too). */
+int main(int argc, char **argv)
+{
+	struct reader rd = { .aggregate = true };
+	const char **files = calloc((size_t)argc + 1, sizeof(*files));
+	int status;
+
+	rd.flt = filter_new();
+	if (!files || !rd.flt) {
+		fprintf(stderr, "%s: out of memory\n", PROG);
+		status = 1;
+	} else {
+		status = read_main(argc, argv, &rd, files);
+	}
 	obuf_free(&rd.out);
 	paths_free(rd.ps);	/* before merge_free: it holds snapshot references */
 	merge_free(rd.m);

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 need_root
 need_tool ip nft iptables-nft iptables-legacy tcpdump tshark python3
-plan 18
+plan 21
 
 nft_rules() { ip netns exec "$1" nft list ruleset | sed -E 's/counter packets [0-9]+ bytes [0-9]+/counter/'; }
 strip_ids() { grep ' TRACE: ' | cut -d' ' -f2-; }
@@ -102,6 +102,20 @@ ev=$(grep ' TRACE: ' "$T_TMP/b.txt")
 like "both: a legacy event" "$ev" 'TRACE: filter:INPUT:rule:1  "-A INPUT -p udp -m udp --dport 9 -m comment --comment legacy-sees-it"'
 like "both: an nf_tables event" "$ev" 'TRACE: inet t:in:rule:1  "meta l4proto udp jump sub"'
 is "both: one packet ID across both streams" "$(printf '%s\n' "$ev" | cut -d' ' -f1 | sort -u | wc -l)" 1
+
+# Timeout, SIGINT, SIGTERM: the rule, the chain and the table iptables-nft
+# created are gone again.
+before=$(nft_rules "$LAB_C")
+for how in timeout INT TERM; do
+	if [ $how = timeout ]; then
+		capture_bg "$LAB_C" "$T_TMP/e.txt" "$T_TMP/e.log" --backend nft -4 -6 -o '-p udp' -t 1
+	else
+		capture_bg "$LAB_C" "$T_TMP/e.txt" "$T_TMP/e.log" --backend nft -4 -6 -o '-p udp' -t 20
+		kill -$how $CAP
+	fi
+	wait $CAP
+	is "$how: nft list ruleset restored" "$(nft_rules "$LAB_C")" "$before"
+done
 
 # SIGKILL: the guardian removes the iptables-nft rule and what it created.
 before=$(nft_rules "$LAB_C")

@@ -3088,8 +3088,12 @@ static int icmp_print(struct dz *d, size_t bp, uint32_t plen, bool fragmented)
 		uint16_t sum = fold(sum16(d->pkt + bp, plen));
 
 		if (sum != 0) {
-			uint16_t isum = dz_be16(d, bp + 2);
+			uint16_t isum;
 
+			/* A message shorter than its checksum field: tcpdump's
+			 * GET_BE_U_2 stops there with the truncation mark. */
+			DZ_NEED(d, bp + 2, 2);
+			isum = dz_be16(d, bp + 2);
 			DZ_LIT(d, " (wrong icmp cksum ");
 			dz_puthex(d, isum, 1);
 			DZ_LIT(d, " (->");

@@ -6,7 +6,8 @@
 #      knows, as they are in the work tree) in build-san/, configured there
 #      with --enable-sanitizers (the source tree is configured in-tree, so
 #      an out-of-tree build is not possible),
-#   3. valgrind on nftrace-read over every sample of samples/TESTLIST.
+#   3. valgrind on nftrace-read over every sample of samples/TESTLIST,
+#   4. make distcheck.
 # Prints ok/not ok lines and ends with "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -110,6 +111,19 @@ else
 	done <samples/TESTLIST
 fi
 echo "# valgrind: $(secs "$t0") s"
+
+# ---- 4. make distcheck ------------------------------------------------------
+# The release tarball builds, passes the suite from a VPATH build with a
+# read-only source tree, installs and uninstalls cleanly.
+t0=$(date +%s)
+if (make -j"$jobs" distcheck) >"$TOP/$SAN/distcheck.log" 2>&1; then
+	ok "distcheck: make distcheck"
+else
+	not_ok "distcheck: make distcheck failed, see $SAN/distcheck.log"
+	tail -30 "$SAN/distcheck.log" | sed 's/^/# /'
+fi
+rm -f nftrace-*.tar.gz
+echo "# distcheck: $(secs "$t0") s"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -3416,6 +3416,23 @@ static int icmp6_opt_print(struct dz *d, size_t cp, int resid, int *rc)
 	return 0;
 }
 
+#define OPTS_PRINTED (-1)
+
+/* icmp6_opt_print() for a message printer: OPTS_PRINTED to go on, or what
+ * the printer returns (DZ_TRUNC; DZ_OK after the truncation mark). */
+static int icmp6_opts(struct dz *d, size_t cp, int resid)
+{
+	int rc = DZ_OK, r = icmp6_opt_print(d, cp, resid, &rc);
+
+	if (rc != DZ_OK)
+		return rc;
+	if (r < 0) {
+		dz_trunc_mark(d);
+		return DZ_OK;
+	}
+	return OPTS_PRINTED;
+}
+
 static int mld6_print(struct dz *d, size_t bp)
 {
 	if (bp + 24 > d->snap)
@@ -3682,13 +3699,9 @@ static int icmp6_print(struct dz *d, size_t bp, uint32_t length, size_t iph,
 		break;
 	case 133:
 		if (d->verbose) {
-			r = icmp6_opt_print(d, bp + 8, (int)length - 8, &rc);
-			if (rc != DZ_OK)
-				return rc;
-			if (r < 0) {
-				dz_trunc_mark(d);
-				return DZ_OK;
-			}
+			r = icmp6_opts(d, bp + 8, (int)length - 8);
+			if (r != OPTS_PRINTED)
+				return r;
 		}
 		break;
 	case 134:
@@ -3719,13 +3732,9 @@ static int icmp6_print(struct dz *d, size_t bp, uint32_t length, size_t iph,
 			dz_putnum(d, ", router lifetime ", dz_be16(d, bp + 6), "s, reachable time ");
 			dz_putu(d, dz_be32(d, bp + 8));
 			dz_putnum(d, "ms, retrans timer ", dz_be32(d, bp + 12), "ms");
-			r = icmp6_opt_print(d, bp + 16, (int)length - 16, &rc);
-			if (rc != DZ_OK)
-				return rc;
-			if (r < 0) {
-				dz_trunc_mark(d);
-				return DZ_OK;
-			}
+			r = icmp6_opts(d, bp + 16, (int)length - 16);
+			if (r != OPTS_PRINTED)
+				return r;
 		}
 		break;
 	case 135:
@@ -3733,13 +3742,9 @@ static int icmp6_print(struct dz *d, size_t bp, uint32_t length, size_t iph,
 		DZ_LIT(d, ", who has ");
 		dz_put_ip6(d, d->pkt + bp + 8);
 		if (d->verbose) {
-			r = icmp6_opt_print(d, bp + 24, (int)length - 24, &rc);
-			if (rc != DZ_OK)
-				return rc;
-			if (r < 0) {
-				dz_trunc_mark(d);
-				return DZ_OK;
-			}
+			r = icmp6_opts(d, bp + 24, (int)length - 24);
+			if (r != OPTS_PRINTED)
+				return r;
 		}
 		break;
 	case 136:
@@ -3769,13 +3774,9 @@ static int icmp6_print(struct dz *d, size_t bp, uint32_t length, size_t iph,
 				DZ_LIT(d, "override");
 			}
 			dz_putc(d, ']');
-			r = icmp6_opt_print(d, bp + 24, (int)length - 24, &rc);
-			if (rc != DZ_OK)
-				return rc;
-			if (r < 0) {
-				dz_trunc_mark(d);
-				return DZ_OK;
-			}
+			r = icmp6_opts(d, bp + 24, (int)length - 24);
+			if (r != OPTS_PRINTED)
+				return r;
 		}
 		break;
 	case 137:
@@ -3786,13 +3787,9 @@ static int icmp6_print(struct dz *d, size_t bp, uint32_t length, size_t iph,
 		DZ_LIT(d, " to ");
 		dz_put_ip6(d, d->pkt + bp + 8);
 		if (d->verbose) {
-			r = icmp6_opt_print(d, bp + 40, (int)length - 40, &rc);
-			if (rc != DZ_OK)
-				return rc;
-			if (r < 0) {
-				dz_trunc_mark(d);
-				return DZ_OK;
-			}
+			r = icmp6_opts(d, bp + 40, (int)length - 40);
+			if (r != OPTS_PRINTED)
+				return r;
 		}
 		break;
 	case 141:

@@ -880,8 +880,15 @@ static int start_writer(struct session *s, const char *path, const struct snapsh
 /* ---- main loop ------------------------------------------------------------ */
 
 #define FLUSH_MS 50		/* longest a written event waits in our buffer */
-#define COALESCE_BELOW 256	/* events per wake-up under which we pause */
-#define COALESCE_MS 1
+#define COALESCE_MS 10		/* pause after a read that emptied every socket */
+
+/* Whether a source has data right now (pfd: their poll entries). */
+static bool sources_ready(struct pollfd *pfd, int nsrc)
+{
+	for (int i = 0; i < nsrc; i++)
+		pfd[i].revents = 0;
+	return poll(pfd, (nfds_t)nsrc, 0) > 0;
+}
 
 enum stop_reason { STOP_NONE, STOP_TIMEOUT, STOP_COUNT, STOP_SIGNAL, STOP_ERROR, STOP_BRAKE };
 
@@ -943,7 +950,7 @@ static enum stop_reason capture_loop(struct session *s, struct source **src, int
 				return STOP_SIGNAL;
 			}
 		}
-		int got = 0;
+		bool did_read = false;
 
 		for (int i = 0; i < nsrc; i++) {
 			if (!(pfd[i + 1].revents & (POLLIN | POLLERR)))
@@ -961,7 +968,7 @@ static enum stop_reason capture_loop(struct session *s, struct source **src, int
 					errorf("reading trace events: %s", strerror(-r));
 				return STOP_ERROR;
 			}
-			got += r;
+			did_read = true;
 			pending |= r > 0 && s->w;
 		}
 		/* Whole blocks reach the file at least every FLUSH_MS (and when
@@ -976,12 +983,13 @@ static enum stop_reason capture_loop(struct session *s, struct source **src, int
 			flushed = now;
 			pending = false;
 		}
-		/* Coalesce: after a small batch the kernel has more on its way;
-		 * waking for every few messages costs more than the events
-		 * themselves.  Wait a little (for signals only) before the next
-		 * poll, never after a full read.  The socket buffer holds far
-		 * more than this delay brings. */
-		if (got > 0 && got < COALESCE_BELOW) {
+		/* Coalesce: the kernel sends one message per TRACE event, and
+		 * a wake-up per packet's burst costs more than its events.  Once
+		 * every socket is empty, wait a little (for signals only)
+		 * before polling again, so that one wake-up collects many
+		 * packets; never while any socket still has data.  The socket
+		 * buffer holds far more than this delay brings. */
+		if (did_read && !sources_ready(pfd + 1, nsrc)) {
 			struct pollfd sp = { sigfd, POLLIN, 0 };
 
 			poll(&sp, 1, COALESCE_MS);

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -580,6 +581,7 @@ struct session {
 	struct bpf_program bpf;
 	bool have_bpf;
 	uint64_t events, written, filtered, packets, lost_pending;
+	uint64_t lost_marked;	/* the sum of the epb_dropcount written */
 	uint64_t first_ts, last_ts;
 	bool stop;			/* -c reached: finish the current packet */
 	bool braked;			/* --max-rate exceeded */
@@ -677,6 +679,7 @@ static int on_event(const struct trace_event *cev, void *arg)
 		pkt.flags = ev.direction;
 		pkt.dropcount = s->lost_pending;
 		pkt.has_dropcount = true;
+		s->lost_marked += s->lost_pending;
 		s->lost_pending = 0;
 		int r = pcapng_writer_packet(s->w, &pkt);
 		if (r < 0) {
@@ -880,7 +883,24 @@ static int start_writer(struct session *s, const char *path, const struct snapsh
 /* ---- main loop ------------------------------------------------------------ */
 
 #define FLUSH_MS 50		/* longest a written event waits in our buffer */
-#define COALESCE_MS 10		/* pause after a read that emptied every socket */
+/* Pause after a read that emptied every socket, as long as the smallest
+ * receive buffer allows: 16 MiB holds 10 ms of half a million events a
+ * second; a small --rcvbuf gets a shorter pause or none. */
+static int coalesce_ms(struct source **src, int nsrc)
+{
+	int least = INT_MAX;
+
+	for (int i = 0; i < nsrc; i++) {
+		int v = 0;
+		socklen_t l = sizeof(v);
+
+		if (getsockopt(source_fd(src[i]), SOL_SOCKET, SO_RCVBUF, &v, &l) < 0)
+			v = 0;
+		if (v < least)
+			least = v;
+	}
+	return least >= (16 << 20) ? 10 : least >= (2 << 20) ? 1 : 0;
+}
 
 /* Whether a source has data right now (pfd: their poll entries). */
 static bool sources_ready(struct pollfd *pfd, int nsrc)
@@ -898,6 +918,7 @@ static enum stop_reason capture_loop(struct session *s, struct source **src, int
 	uint64_t deadline = s->cfg->timeout ? mono_ms() + (uint64_t)s->cfg->timeout * 1000 : 0;
 	uint64_t drawn = 0, flushed = 0;
 	bool pending = false;	/* blocks buffered, not yet written */
+	int pause_ms = coalesce_ms(src, nsrc);
 
 	for (;;) {
 		struct pollfd pfd[3] = { { sigfd, POLLIN, 0 } };
@@ -989,10 +1010,10 @@ static enum stop_reason capture_loop(struct session *s, struct source **src, int
 		 * before polling again, so that one wake-up collects many
 		 * packets; never while any socket still has data.  The socket
 		 * buffer holds far more than this delay brings. */
-		if (did_read && !sources_ready(pfd + 1, nsrc)) {
+		if (pause_ms && did_read && !sources_ready(pfd + 1, nsrc)) {
 			struct pollfd sp = { sigfd, POLLIN, 0 };
 
-			poll(&sp, 1, COALESCE_MS);
+			poll(&sp, 1, pause_ms);
 		}
 	}
 }
@@ -1299,7 +1320,15 @@ out_source:
 				.ifrecv = st.events + st.lost, .ifdrop = st.lost, .usrdeliv = s.written,
 			};
 			struct timespec now;
+			char tail[96];
 
+			/* Events lost after the last record written have no
+			 * EPB to carry the count: the ISB says so. */
+			if (st.lost > s.lost_marked) {
+				snprintf(tail, sizeof(tail), "%llu events lost after the last record",
+					 (unsigned long long)(st.lost - s.lost_marked));
+				ps.comment = tail;
+			}
 			clock_gettime(CLOCK_REALTIME, &now);
 			ps.ts_ns = ps.end_ns = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
 			if (!ps.start_ns)

@@ -387,10 +387,13 @@ int pcapng_writer_stats(struct pcapng_writer *w, const struct pcapng_stats *s)
 {
 	size_t blen = 20 + 3 * opt_size(8) + 4 + 4;
 	uint8_t *b, *p, ts[8];
-	int err;
+	int err = 0;
 
 	if (w->err)
 		return w->err;
+	blen += str_opt_size(s->comment, &err);
+	if (err)
+		return err;
 	/* 0 means "not known": leave the option out rather than claim 1970. */
 	if (s->start_ns)
 		blen += opt_size(8);
@@ -406,6 +409,8 @@ int pcapng_writer_stats(struct pcapng_writer *w, const struct pcapng_stats *s)
 	put32(b + 8, 0);
 	put_ts(b + 12, s->ts_ns);
 	p = b + 20;
+	if (s->comment)
+		p = put_str_opt(p, OPT_COMMENT, s->comment);
 	if (s->start_ns) {
 		put_ts(ts, s->start_ns);
 		p = put_opt(p, OPT_ISB_STARTTIME, ts, 8);

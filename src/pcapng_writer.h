@@ -49,6 +49,7 @@ struct pcapng_stats {
 	uint64_t ts_ns;		/* ISB timestamp */
 	uint64_t start_ns, end_ns;
 	uint64_t ifrecv, ifdrop, usrdeliv;
+	const char *comment;	/* opt_comment, or NULL */
 };
 
 /*

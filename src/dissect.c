@@ -4538,6 +4538,9 @@ static int vrrp_print(struct dz *d, size_t bp, uint32_t len, size_t iph,
 					    : l4_cksum(d, iph, ver, bp, len, 112);
 
 		if (sum) {
+			/* len may be under 8: the checksum field is then
+			 * past the datagram, and maybe past the capture. */
+			DZ_NEED(d, bp + 6, 2);
 			DZ_LIT(d, ", (bad vrrp cksum ");
 			dz_puthex(d, dz_be16(d, bp + 6), 1);
 			dz_putc(d, ')');

@@ -964,6 +964,18 @@ def fuzz_pkts(seed=20240501, n=600):
         wl = len(p)
         cl = wl if rnd.random() < 0.5 else rnd.randrange(1, wl + 1)
         P.append((bytes(p[:cl]), wl))
+    return P + regress_pkts()
+
+
+def regress_pkts():
+    """The inputs that crashed fuzz/fuzz_dissect.c (fuzz/regress/dissect/),
+    those whose control byte says original length = caplen."""
+    d = os.path.join(os.path.dirname(os.path.abspath(__file__)), '../../../fuzz/regress/dissect')
+    P = []
+    for name in sorted(os.listdir(d)):
+        data = open(os.path.join(d, name), 'rb').read()
+        if len(data) > 1 and data[0] & 7 == 0 and data[1] >> 4 in (4, 6):
+            P.append(data[1:])
     return P
 
 

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <stdbool.h>
 #include <string.h>
 #include <time.h>
 
@@ -48,6 +49,21 @@ static const uint8_t plain[256] = {
 	[0x70] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 };
 
+/* Whether any of the 8 bytes in w is not plain: under 0x20, '"', '\\'
+ * or 0x80 and up (a true answer may be wrong, a false one never is: the
+ * byte loop decides). */
+static inline bool needs_look(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+
+	uint64_t ctl = (w - ones * 0x20) & ~w & high;	/* a byte < 0x20 */
+	uint64_t quote = (q - ones) & ~q & high;	/* a zero byte in q */
+	uint64_t bslash = (b - ones) & ~b & high;
+
+	return (ctl | quote | bslash | (w & high)) != 0;
+}
+
 void render_json_string(struct obuf *o, const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -59,7 +75,16 @@ void render_json_string(struct obuf *o, const char *str, size_t len)
 		char e[6];
 		size_t el = 2;
 
-		/* The common case: a run of bytes that need nothing. */
+		/* The common case: a run of bytes that need nothing, eight
+		 * at a time while no byte of the eight needs a look. */
+		while (i + 8 <= len) {
+			uint64_t w;
+
+			memcpy(&w, s + i, 8);
+			if (needs_look(w))
+				break;
+			i += 8;
+		}
 		while (i < len && plain[s[i]])
 			i++;
 		if (i == len)
@@ -111,13 +136,11 @@ static void put_str(struct obuf *o, const char *s)
 		obuf_puts(o, "null");
 }
 
-void render_json_time(struct obuf *o, uint64_t ts_ns)
+/* "YYYY-MM-DDT" of the day of ts_ns, cached per day. */
+static const char *day_text(uint64_t day)
 {
 	static uint64_t cached_day = UINT64_MAX;
 	static char daybuf[16];
-	uint64_t sec = ts_ns / 1000000000u, day = sec / 86400;
-	uint32_t ns = (uint32_t)(ts_ns % 1000000000u), sod = (uint32_t)(sec % 86400);
-	char t[21];
 
 	if (day != cached_day) {
 		struct tm tm;
@@ -127,8 +150,17 @@ void render_json_time(struct obuf *o, uint64_t ts_ns)
 		strftime(daybuf, sizeof(daybuf), "%Y-%m-%dT", &tm);
 		cached_day = day;
 	}
+	return daybuf;
+}
+
+/* The quoted time; t[9..17] keep the nine digits of the nanoseconds. */
+static void put_time(struct obuf *o, uint64_t ts_ns, char t[20])
+{
+	uint64_t sec = ts_ns / 1000000000u;
+	uint32_t ns = (uint32_t)(ts_ns % 1000000000u), sod = (uint32_t)(sec % 86400);
+
 	obuf_putc(o, '"');
-	obuf_puts(o, daybuf);
+	obuf_puts(o, day_text(sec / 86400));
 	t[0] = (char)('0' + sod / 36000);
 	t[1] = (char)('0' + sod / 3600 % 10);
 	t[2] = ':';
@@ -143,6 +175,40 @@ void render_json_time(struct obuf *o, uint64_t ts_ns)
 	t[18] = 'Z';
 	t[19] = '"';
 	obuf_put(o, t, 20);
+}
+
+void render_json_time(struct obuf *o, uint64_t ts_ns)
+{
+	char t[20];
+
+	put_time(o, ts_ns, t);
+}
+
+/* "time",KEY:ts_ns - the integer from the seconds' digits (cached per
+ * second) and the nanoseconds' the time already has. */
+static void put_time_ns(struct obuf *o, uint64_t ts_ns, const char *key)
+{
+	static uint64_t cached_sec;
+	static char secbuf[24];
+	static size_t seclen;
+	uint64_t sec = ts_ns / 1000000000u;
+	char t[20];
+
+	put_time(o, ts_ns, t);
+	obuf_puts(o, key);
+	if (!sec) {
+		obuf_u64(o, ts_ns);
+		return;
+	}
+	if (sec != cached_sec || !seclen) {
+		struct obuf so = { .buf = secbuf, .cap = sizeof(secbuf), .fd = -1 };
+
+		obuf_u64(&so, sec);
+		seclen = so.len;
+		cached_sec = sec;
+	}
+	obuf_put(o, secbuf, seclen);
+	obuf_put(o, t + 9, 9);
 }
 
 static void put_u64_or_null(struct obuf *o, bool have, uint64_t v)
@@ -166,19 +232,49 @@ static void put_family(struct obuf *o, uint8_t family)
 	}
 }
 
-static void put_iface(struct obuf *o, const char *key, bool have, uint32_t ifindex,
-		      const struct ruleset *rs)
-{
-	const char *name = have && rs ? ruleset_ifname(rs, ifindex) : NULL;
+/* ,"KEY":NAME,"KEY_ifindex":N for KEY = in, out, physin, physout; the
+ * keys come written out, since most events leave most of them null. */
+#define put_iface(o, key, have, ifindex, rs) \
+	put_iface_((o), ",\"" key "\":", ",\"" key "_ifindex\":", \
+		   ",\"" key "\":null,\"" key "_ifindex\":null", (have), (ifindex), (rs))
 
-	obuf_puts(o, ",\"");
-	obuf_puts(o, key);
-	obuf_puts(o, "\":");
-	put_str(o, name);
-	obuf_puts(o, ",\"");
-	obuf_puts(o, key);
-	obuf_puts(o, "_ifindex\":");
-	put_u64_or_null(o, have, ifindex);
+static void put_iface_(struct obuf *o, const char *kname, const char *kindex,
+		       const char *knull, bool have, uint32_t ifindex, const struct ruleset *rs)
+{
+	if (!have) {
+		obuf_puts(o, knull);
+		return;
+	}
+	obuf_puts(o, kname);
+	put_str(o, rs ? ruleset_ifname(rs, ifindex) : NULL);
+	obuf_puts(o, kindex);
+	obuf_u64(o, ifindex);
+}
+
+/* The file name, escaped once per file rather than once per event. */
+static void put_file(struct obuf *o, const char *file)
+{
+	static const char *last;
+	static struct obuf esc;
+	static char buf[1024];
+
+	if (!file) {
+		obuf_puts(o, "null");
+		return;
+	}
+	if (file != last) {
+		/* At most 6 bytes a byte, and 2 quotes: what could not fit
+		 * the cache goes out the slow way. */
+		if (strlen(file) > (sizeof(buf) - 2) / 6) {
+			last = NULL;
+			put_str(o, file);
+			return;
+		}
+		esc = (struct obuf){ .buf = buf, .cap = sizeof(buf), .fd = -1 };
+		render_json_string(&esc, file, strlen(file));
+		last = file;
+	}
+	obuf_put(o, esc.buf, esc.len);
 }
 
 void render_json_event(struct obuf *o, const struct trace_event *ev,
@@ -188,11 +284,9 @@ void render_json_event(struct obuf *o, const struct trace_event *ev,
 	const char *s;
 
 	obuf_puts(o, "{\"file\":");
-	put_str(o, snap ? snap->file : NULL);
+	put_file(o, snap ? snap->file : NULL);
 	obuf_puts(o, ",\"time\":");
-	render_json_time(o, ev->ts_ns);
-	obuf_puts(o, ",\"ts_ns\":");
-	obuf_u64(o, ev->ts_ns);
+	put_time_ns(o, ev->ts_ns, ",\"ts_ns\":");
 	obuf_puts(o, ",\"id\":\"");
 	obuf_hex(o, ev->id, 12);
 	obuf_puts(o, "\",\"family\":");
@@ -288,13 +382,9 @@ void render_json_packet(struct obuf *o, const struct paths_pkt *p)
 	obuf_puts(o, ",\"id\":\"");
 	obuf_hex(o, paths_pkt_id(p), 12);
 	obuf_puts(o, "\",\"time\":");
-	render_json_time(o, paths_pkt_first_ts(p));
-	obuf_puts(o, ",\"ts_ns\":");
-	obuf_u64(o, paths_pkt_first_ts(p));
+	put_time_ns(o, paths_pkt_first_ts(p), ",\"ts_ns\":");
 	obuf_puts(o, ",\"end_time\":");
-	render_json_time(o, paths_pkt_last_ts(p));
-	obuf_puts(o, ",\"end_ts_ns\":");
-	obuf_u64(o, paths_pkt_last_ts(p));
+	put_time_ns(o, paths_pkt_last_ts(p), ",\"end_ts_ns\":");
 	obuf_puts(o, ",\"family\":");
 	put_family(o, paths_pkt_family(p));
 	obuf_puts(o, ",\"summary\":");

@@ -569,6 +569,46 @@ Test(json, utf8_passes_invalid_bytes_are_escaped)
 	cr_expect_str_eq(JS("\xff\xfe"), "\"\\u00ff\\u00fe\"");
 }
 
+/* Each byte value at each offset of a longer plain string: the 8-byte
+ * scan must stop for exactly the bytes the byte loop escapes. */
+Test(json, every_byte_at_every_offset)
+{
+	for (int c = 0; c < 256; c++) {
+		for (size_t at = 0; at < 20; at++) {
+			char in[24], want[64], *out;
+			const char *esc = NULL;
+			char u[8];
+
+			memset(in, 'a', sizeof(in));
+			in[at] = (char)c;
+			if (c == '"')
+				esc = "\\\"";
+			else if (c == '\\')
+				esc = "\\\\";
+			else if (c == '\b')
+				esc = "\\b";
+			else if (c == '\f')
+				esc = "\\f";
+			else if (c == '\n')
+				esc = "\\n";
+			else if (c == '\r')
+				esc = "\\r";
+			else if (c == '\t')
+				esc = "\\t";
+			else if (c < 0x20 || c >= 0x80) {
+				snprintf(u, sizeof(u), "\\u%04x", c);
+				esc = u;
+			}
+			snprintf(want, sizeof(want), "\"%.*s%s%.*s\"", (int)at, in,
+				 esc ? esc : (char[]){ (char)c, 0 }, (int)(sizeof(in) - at - 1),
+				 in + at + 1);
+			out = js(in, sizeof(in));
+			cr_assert_str_eq(out, want, "byte 0x%02x at %zu", c, at);
+			free(out);
+		}
+	}
+}
+
 Test(json, every_byte_gives_valid_utf8_json)
 {
 	char in[256], *out;

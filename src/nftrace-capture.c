@@ -884,8 +884,10 @@ static int start_writer(struct session *s, const char *path, const struct snapsh
 
 #define FLUSH_MS 50		/* longest a written event waits in our buffer */
 /* Pause after a read that emptied every socket, as long as the smallest
- * receive buffer allows: 16 MiB holds 10 ms of half a million events a
- * second; a small --rcvbuf gets a shorter pause or none. */
+ * receive buffer allows: half a million events a second take about
+ * 600 MB/s of it, so the default 64 MiB (128 MiB as the kernel counts
+ * it) holds a 50 ms pause and 16 MiB a 10 ms one; a small --rcvbuf gets
+ * a shorter pause or none.  SO_RCVBUF reads back twice what was set. */
 static int coalesce_ms(struct source **src, int nsrc)
 {
 	int least = INT_MAX;
@@ -899,7 +901,7 @@ static int coalesce_ms(struct source **src, int nsrc)
 		if (v < least)
 			least = v;
 	}
-	return least >= (16 << 20) ? 10 : least >= (2 << 20) ? 1 : 0;
+	return least >= (128 << 20) ? 50 : least >= (32 << 20) ? 10 : least >= (4 << 20) ? 1 : 0;
 }
 
 /* Whether a source has data right now (pfd: their poll entries). */
@@ -1013,6 +1015,15 @@ static enum stop_reason capture_loop(struct session *s, struct source **src, int
 		if (pause_ms && did_read && !sources_ready(pfd + 1, nsrc)) {
 			struct pollfd sp = { sigfd, POLLIN, 0 };
 
+			/* Idle: a good moment to write what we have. */
+			if (pending) {
+				if (pcapng_writer_flush(s->w) < 0) {
+					errorf("writing %s: %s", s->cfg->wfile, strerror(EIO));
+					return STOP_ERROR;
+				}
+				flushed = now;
+				pending = false;
+			}
 			poll(&sp, 1, pause_ms);
 		}
 	}

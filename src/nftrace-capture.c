@@ -912,6 +912,20 @@ static bool sources_ready(struct pollfd *pfd, int nsrc)
 	return poll(pfd, (nfds_t)nsrc, 0) > 0;
 }
 
+/* Write the blocks the writer holds. */
+static int write_pending(struct session *s, bool *pending, uint64_t *flushed, uint64_t now)
+{
+	int r = pcapng_writer_flush(s->w);
+
+	if (r < 0) {
+		errorf("writing %s: %s", s->cfg->wfile, strerror(-r));
+		return -1;
+	}
+	*flushed = now;
+	*pending = false;
+	return 0;
+}
+
 enum stop_reason { STOP_NONE, STOP_TIMEOUT, STOP_COUNT, STOP_SIGNAL, STOP_ERROR, STOP_BRAKE };
 
 static enum stop_reason capture_loop(struct session *s, struct source **src, int nsrc,
@@ -998,14 +1012,8 @@ static enum stop_reason capture_loop(struct session *s, struct source **src, int
 		 * the writer's buffer fills), not after every wake-up: fewer
 		 * write()s, and a killed capture still leaves whole blocks. */
 		now = mono_ms();
-		if (pending && now - flushed >= FLUSH_MS) {
-			if (pcapng_writer_flush(s->w) < 0) {
-				errorf("writing %s: %s", s->cfg->wfile, strerror(EIO));
-				return STOP_ERROR;
-			}
-			flushed = now;
-			pending = false;
-		}
+		if (pending && now - flushed >= FLUSH_MS && write_pending(s, &pending, &flushed, now) < 0)
+			return STOP_ERROR;
 		/* Coalesce: the kernel sends one message per TRACE event, and
 		 * a wake-up per packet's burst costs more than its events.  Once
 		 * every socket is empty, wait a little (for signals only)
@@ -1016,14 +1024,8 @@ static enum stop_reason capture_loop(struct session *s, struct source **src, int
 			struct pollfd sp = { sigfd, POLLIN, 0 };
 
 			/* Idle: a good moment to write what we have. */
-			if (pending) {
-				if (pcapng_writer_flush(s->w) < 0) {
-					errorf("writing %s: %s", s->cfg->wfile, strerror(EIO));
-					return STOP_ERROR;
-				}
-				flushed = now;
-				pending = false;
-			}
+			if (pending && write_pending(s, &pending, &flushed, now) < 0)
+				return STOP_ERROR;
 			poll(&sp, 1, pause_ms);
 		}
 	}

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * dissect_int.h - internals shared by dissect.c and dissect_dns.c.
+ * dissect_int.h - internals shared by the printers: dissect.c, dissect_tcp.c,
+ * dissect_udp.c, dissect_dns.c, dissect_icmp.c and dissect_other.c.
  *
  * The dissector reproduces tcpdump's text, including where tcpdump stops
  * when a packet is cut short.  tcpdump stops in two ways: a printer finds a
@@ -136,5 +137,87 @@ int dz_fqdn(struct dz *d, size_t cp, size_t msg, size_t *next);
  */
 int dz_domain(struct dz *d, size_t off, uint32_t length, bool over_tcp,
 	      bool is_mdns);
+
+/* ---- shared by the printers (dissect*.c) ----------------------------- */
+
+#define IPPROTO_HOPOPTS_ 0
+#define IPPROTO_ICMP_ 1
+#define IPPROTO_IGMP_ 2
+#define IPPROTO_IPIP_ 4
+#define IPPROTO_TCP_ 6
+#define IPPROTO_UDP_ 17
+#define IPPROTO_DCCP_ 33
+#define IPPROTO_IPV6_ 41
+#define IPPROTO_ROUTING_ 43
+#define IPPROTO_FRAGMENT_ 44
+#define IPPROTO_GRE_ 47
+#define IPPROTO_ESP_ 50
+#define IPPROTO_AH_ 51
+#define IPPROTO_ICMPV6_ 58
+#define IPPROTO_NONE_ 59
+#define IPPROTO_DSTOPTS_ 60
+#define IPPROTO_MOBILITY_OLD_ 62
+#define IPPROTO_ND_ 77
+#define IPPROTO_IPCOMP_ 108
+#define IPPROTO_SCTP_ 132
+#define IPPROTO_MOBILITY_ 135
+#define IPPROTO_ETHERNET_ 143
+
+/* Tunnels inside tunnels: tcpdump recurses without bound; we stop here. */
+#define DZ_MAX_DEPTH 8
+
+/* A value -> name table, as tcpdump's struct tok. */
+struct dz_tok {
+	uint32_t v;
+	const char *s;
+};
+
+static inline const char *dz_tok_find(const struct dz_tok *t, uint32_t v)
+{
+	for (; t->s; t++)
+		if (t->v == v)
+			return t->s;
+	return NULL;
+}
+
+static inline uint64_t dz_be64(const struct dz *d, size_t off)
+{
+	return (uint64_t)dz_be32(d, off) << 32 | dz_be32(d, off + 4);
+}
+
+
+void dz_putu64(struct dz *d, uint64_t v);
+void dz_puthex64(struct dz *d, uint64_t v);
+void dz_put_invalid(struct dz *d);
+void dz_put_addr(struct dz *d, size_t off, int ver);
+int dz_put_unknown_data(struct dz *d, size_t off, uint32_t len,
+			const char *indent);
+uint32_t dz_sum16(const uint8_t *p, size_t n);
+uint16_t dz_fold(uint32_t s);
+uint16_t dz_cksum_shouldbe(uint16_t sum, uint16_t computed);
+uint16_t dz_l4_cksum(const struct dz *d, size_t iph, int ver, size_t off,
+		     uint32_t len, uint8_t proto);
+void dz_put_ip4_addrs(struct dz *d, size_t ip);
+void dz_put_ip6_addrs(struct dz *d, size_t ip6);
+void dz_put_port_addrs(struct dz *d, size_t iph, int ver, uint8_t ipproto,
+		       uint8_t want, uint16_t sport, uint16_t dport);
+int dz_ip4_print(struct dz *d, size_t ip, uint32_t length);
+int dz_ip6_print(struct dz *d, size_t ip6, uint32_t length);
+int dz_tcp_print(struct dz *d, size_t tp, uint32_t length, size_t iph,
+		 int ver, bool fragmented);
+int dz_udp_print(struct dz *d, size_t up, uint32_t length, size_t iph,
+		 int ver, bool fragmented);
+int dz_icmp_print(struct dz *d, size_t bp, uint32_t plen, bool fragmented);
+int dz_icmp6_print(struct dz *d, size_t bp, uint32_t length, size_t iph,
+		   bool fragmented);
+int dz_igmp_print(struct dz *d, size_t bp, uint32_t len);
+int dz_gre_print(struct dz *d, size_t bp, uint32_t length);
+int dz_esp_print(struct dz *d, size_t bp, uint32_t length);
+int dz_ah_print(struct dz *d, size_t bp, int *advance);
+int dz_ipcomp_print(struct dz *d, size_t bp);
+int dz_sctp_print(struct dz *d, size_t bp, size_t iph, int ver,
+		  uint32_t length);
+int dz_vrrp_print(struct dz *d, size_t bp, uint32_t len, size_t iph,
+		  int ver, uint8_t ttl_hl);
 
 #endif

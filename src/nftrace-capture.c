@@ -886,8 +886,9 @@ static int start_writer(struct session *s, const char *path, const struct snapsh
 /* Pause after a read that emptied every socket, as long as the smallest
  * receive buffer allows: half a million events a second take about
  * 600 MB/s of it, so the default 64 MiB (128 MiB as the kernel counts
- * it) holds a 50 ms pause and 16 MiB a 10 ms one; a small --rcvbuf gets
- * a shorter pause or none.  SO_RCVBUF reads back twice what was set. */
+ * it) holds a 50 ms pause and 16 MiB a 10 ms one; a smaller buffer (as
+ * rmem_max allows when SO_RCVBUFFORCE is refused) gets 1 ms, a tiny
+ * --rcvbuf none.  SO_RCVBUF reads back twice what was set. */
 static int coalesce_ms(struct source **src, int nsrc)
 {
 	int least = INT_MAX;
@@ -901,7 +902,7 @@ static int coalesce_ms(struct source **src, int nsrc)
 		if (v < least)
 			least = v;
 	}
-	return least >= (128 << 20) ? 50 : least >= (32 << 20) ? 10 : least >= (4 << 20) ? 1 : 0;
+	return least >= (128 << 20) ? 50 : least >= (32 << 20) ? 10 : least >= (256 << 10) ? 1 : 0;
 }
 
 /* Whether a source has data right now (pfd: their poll entries). */
@@ -964,6 +965,8 @@ static enum stop_reason capture_loop(struct session *s, struct source **src, int
 				return STOP_TIMEOUT;
 			wait_ms = (int)(deadline - now);
 		}
+		int until_end = wait_ms;	/* -1: no deadline */
+
 		for (int i = 0; i < nsrc; i++) {
 			pfd[i + 1].fd = source_fd(src[i]);
 			pfd[i + 1].events = POLLIN;
@@ -1022,11 +1025,15 @@ static enum stop_reason capture_loop(struct session *s, struct source **src, int
 		 * buffer holds far more than this delay brings. */
 		if (pause_ms && did_read && !sources_ready(pfd + 1, nsrc)) {
 			struct pollfd sp = { sigfd, POLLIN, 0 };
+			int ms = until_end >= 0 && until_end < pause_ms ? until_end : pause_ms;
 
-			/* Idle: a good moment to write what we have. */
-			if (pending && write_pending(s, &pending, &flushed, now) < 0)
+			/* Idle: a good moment to write what would be due
+			 * during the pause anyway. */
+			if (pending && now - flushed + (uint64_t)ms >= FLUSH_MS &&
+			    write_pending(s, &pending, &flushed, now) < 0)
 				return STOP_ERROR;
-			poll(&sp, 1, pause_ms);
+			if (ms > 0)
+				poll(&sp, 1, ms);
 		}
 	}
 }
@@ -1311,9 +1318,15 @@ out_source:
 		for (int i = 0; i < nsrc; i++) {
 			struct source_stats one;
 
-			/* What arrived while the rules were being removed still counts. */
-			if (status == EXIT_OK || s.w)
-				source_read(srcs[i], on_event, &s);
+			/* What arrived before the rules were gone still counts:
+			 * read until the socket is empty (for a second at most,
+			 * as other logs may share the group). */
+			if (status == EXIT_OK || s.w) {
+				uint64_t until = mono_ms() + 1000;
+
+				while (source_read(srcs[i], on_event, &s) > 0 && mono_ms() < until)
+					;
+			}
 			srcs[i]->ops->stats(srcs[i], &one);
 			st.events += one.events;
 			st.overruns += one.overruns;
@@ -1335,10 +1348,10 @@ out_source:
 			struct timespec now;
 			char tail[96];
 
-			/* Events lost after the last record written have no
-			 * EPB to carry the count: the ISB says so. */
+			/* Events lost with no record written after them have
+			 * no EPB to carry the count: the ISB says so. */
 			if (st.lost > s.lost_marked) {
-				snprintf(tail, sizeof(tail), "%llu events lost after the last record",
+				snprintf(tail, sizeof(tail), "%llu events lost with no record after them",
 					 (unsigned long long)(st.lost - s.lost_marked));
 				ps.comment = tail;
 			}

@@ -251,28 +251,27 @@ static void put_iface_(struct obuf *o, const char *kname, const char *kindex,
 	obuf_u64(o, ifindex);
 }
 
-/* The file name, escaped once per file rather than once per event. */
+/* The file name, escaped once per name rather than once per event. */
 static void put_file(struct obuf *o, const char *file)
 {
-	static const char *last;
+	static char raw[171], buf[1024];	/* 170 bytes escape to at most 1022 */
 	static struct obuf esc;
-	static char buf[1024];
+	size_t n;
 
 	if (!file) {
 		obuf_puts(o, "null");
 		return;
 	}
-	if (file != last) {
-		/* At most 6 bytes a byte, and 2 quotes: what could not fit
-		 * the cache goes out the slow way. */
-		if (strlen(file) > (sizeof(buf) - 2) / 6) {
-			last = NULL;
+	if (strcmp(file, raw) != 0 || !esc.len) {
+		n = strlen(file);
+		if (n >= sizeof(raw)) {
+			/* too long for the cache: the slow way */
 			put_str(o, file);
 			return;
 		}
+		memcpy(raw, file, n + 1);
 		esc = (struct obuf){ .buf = buf, .cap = sizeof(buf), .fd = -1 };
-		render_json_string(&esc, file, strlen(file));
-		last = file;
+		render_json_string(&esc, file, n);
 	}
 	obuf_put(o, esc.buf, esc.len);
 }

@@ -31,6 +31,7 @@ struct source_nflog {
 	int fd;
 	bool have_seq;
 	uint32_t next_seq;
+	uint64_t pending_gap;	/* lost before a message that was not an event */
 	struct source_stats st;
 	struct mmsghdr msgs[NFLOG_BATCH];
 	struct iovec iov[NFLOG_BATCH];
@@ -75,17 +76,20 @@ static int handle_msg(struct source_nflog *sn, const struct nlmsghdr *nlh, uint6
 		if (sn->have_seq && ev.seq != sn->next_seq) {
 			uint32_t gap = ev.seq - sn->next_seq;
 
-			ev.dropcount = gap;
+			sn->pending_gap += gap;
 			sn->st.lost += gap;
 		}
 		sn->have_seq = true;
 		sn->next_seq = ev.seq + 1;
 	}
 	if (ev.kind == TRACE_KIND_UNKNOWN) {
-		/* group 0 also carries other logs (nf_conntrack_log_invalid...) */
+		/* group 0 also carries other logs (nf_conntrack_log_invalid...);
+		 * a gap before one goes to the next event */
 		sn->st.skipped++;
 		return 0;
 	}
+	ev.dropcount = sn->pending_gap;
+	sn->pending_gap = 0;
 	if (!(ev.have & TE_HAVE_TIMESTAMP))
 		ev.ts_ns = now;
 	sn->st.events++;

@@ -49,7 +49,7 @@ while off + 12 <= len(d):
                 drop = struct.unpack_from("<Q", d, o + 4)[0]
             if code == 1:
                 words = d[o + 4:o + 4 + ln].decode().split()
-                if words[1:] == "events lost after the last record".split():
+                if words[1:] == "events lost with no record after them".split():
                     tail = int(words[0])
             o += 4 + ((ln + 3) & ~3)
     off += l
@@ -60,7 +60,7 @@ tail=${isb#* } isb=${isb% *}
 is "isb_ifdrop = reported loss" "$isb" "$lost"
 marked=$(tshark -r "$T_TMP/l.pcapng" -T fields -e frame.drop_count 2>/dev/null | awk '{s += $1} END {print s + 0}')
 check "epb_dropcount marks gaps in the packets after them ($marked of $lost)" test "$marked" -gt 0
-is "the gaps marked + the ISB's \"lost after the last record\" ($tail) = isb_ifdrop" "$((marked + tail))" "$isb"
+is "the gaps marked + the ISB's \"lost with no record after them\" ($tail) = isb_ifdrop" "$((marked + tail))" "$isb"
 reads() { "$NFTRACE_READ" --no-aggregate "$1" >/dev/null 2>&1; }
 check "the file reads to the end" reads "$T_TMP/l.pcapng"
 finish

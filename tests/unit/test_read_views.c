@@ -660,6 +660,50 @@ Test(json, times_are_rfc3339_utc_with_ns)
 	cr_expect_str_eq(render(json_time, &t), "\"1970-01-02T00:00:00.000000000Z\"");
 }
 
+struct ev_in {
+	uint64_t ts_ns;
+	const char *file;
+};
+
+static void json_event(struct obuf *o, const void *arg)
+{
+	const struct ev_in *in = arg;
+	struct trace_event ev = { .ts_ns = in->ts_ns, .verdict = TRACE_VERDICT_NONE };
+	struct merge_snap snap = { .file = in->file };
+
+	render_json_event(o, &ev, in->file ? &snap : NULL, NULL);
+}
+
+/* The event's "time" and "ts_ns" agree whatever the number of digits, and
+ * the file name follows the name, not where it is stored. */
+Test(json, event_time_ts_ns_and_file)
+{
+	static const uint64_t ts[] = { 0, 7, SEC - 1, SEC, SEC + 7, 999999999ULL * SEC + 5,
+				       1795791466453105001ULL, 1795791466000000000ULL,
+				       1795791467000000001ULL, 18446744073709551615ULL };
+	char name[32];
+
+	for (size_t i = 0; i < sizeof(ts) / sizeof(ts[0]); i++) {
+		struct ev_in in = { ts[i], name };
+		char want[64], *out, *p;
+		uint64_t t = ts[i];
+		char *tm_json = render(json_time, &t);
+
+		/* one buffer, a new name in it for every event */
+		snprintf(name, sizeof(name), "f%zu \"q\".pcapng", i);
+		out = render(json_event, &in);
+		snprintf(want, sizeof(want), "{\"file\":\"f%zu \\\"q\\\".pcapng\",", i);
+		cr_expect(!strncmp(out, want, strlen(want)), "%s", out);
+		snprintf(want, sizeof(want), "\"time\":%s,\"ts_ns\":%llu,", tm_json,
+			 (unsigned long long)ts[i]);
+		p = strstr(out, "\"time\":");
+		cr_assert_not_null(p);
+		cr_expect(!strncmp(p, want, strlen(want)), "ts %llu: %s", (unsigned long long)ts[i], p);
+		free(out);
+		free(tm_json);
+	}
+}
+
 /* ---- times for --since/--until ------------------------------------------ */
 
 Test(times, formats)

@@ -29,6 +29,8 @@ void obuf_grow_flush(struct obuf *o, size_t need);
 
 static inline void obuf_put(struct obuf *o, const void *p, size_t n)
 {
+	if (!n)
+		return;	/* p may be NULL then (an empty strref) */
 	if (o->len + n > o->cap)
 		obuf_grow_flush(o, n);
 	if (o->len + n > o->cap)

@@ -55,6 +55,7 @@ struct merge_file_stats {
 	bool have_isb;
 	uint64_t ifrecv, ifdrop, usrdeliv;
 	uint64_t events;		/* TRACE events read from it */
+	uint64_t marked;		/* the sum of its last section's epb_dropcount */
 };
 
 /* user_rules (may be NULL) must outlive the merge. */

@@ -328,6 +328,10 @@ void stats_render(const struct stats *st, struct obuf *o, const struct stats_los
 		obuf_printf(o, ": capture statistics: %llu events received, %llu lost, %llu written",
 			    (unsigned long long)fs->ifrecv, (unsigned long long)fs->ifdrop,
 			    (unsigned long long)fs->usrdeliv);
+		/* Lost at the end: no later record carries an epb_dropcount. */
+		if (fs->ifdrop > fs->marked)
+			obuf_printf(o, " (%llu of the lost with no record after them)",
+				    (unsigned long long)(fs->ifdrop - fs->marked));
 		obuf_endline(o);
 	}
 }

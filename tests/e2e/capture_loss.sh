@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 need_root
 need_tool ip iptables-legacy ping tshark python3
-plan 7
+plan 8
 
 NS=nftL$$
 netns_add "$NS" || { not_ok "netns"; finish; exit 1; }
@@ -61,6 +61,11 @@ is "isb_ifdrop = reported loss" "$isb" "$lost"
 marked=$(tshark -r "$T_TMP/l.pcapng" -T fields -e frame.drop_count 2>/dev/null | awk '{s += $1} END {print s + 0}')
 check "epb_dropcount marks gaps in the packets after them ($marked of $lost)" test "$marked" -gt 0
 is "the gaps marked + the ISB's \"lost with no record after them\" ($tail) = isb_ifdrop" "$((marked + tail))" "$isb"
+want=""
+[ "$tail" -gt 0 ] && want=" ($tail of the lost with no record after them)"
+is "nftrace-read --stats: the loss, and what no record marked" \
+	"$("$NFTRACE_READ" --stats "$T_TMP/l.pcapng" 2>/dev/null | sed -n 's/.*capture statistics: [0-9]* events received, \([0-9]*\) lost, [0-9]* written/\1/p')" \
+	"$isb$want"
 reads() { "$NFTRACE_READ" --no-aggregate "$1" >/dev/null 2>&1; }
 check "the file reads to the end" reads "$T_TMP/l.pcapng"
 finish

@@ -974,3 +974,36 @@ Test(stats, a_packet_counts_once_per_rule_sorted_and_aligned)
 	free(out);
 	stats_free(st);
 }
+
+static void stats_out_files(struct obuf *o, const void *arg)
+{
+	static const struct merge_file_stats files[] = {
+		{ .file = "a.pcapng", .have_isb = true, .ifrecv = 105, .ifdrop = 5,
+		  .usrdeliv = 100, .marked = 2 },
+		{ .file = "b.pcapng", .have_isb = true, .ifrecv = 10, .ifdrop = 1,
+		  .usrdeliv = 9, .marked = 1 },
+		{ .file = "c.pcap", .have_isb = false },
+	};
+	struct stats_losses l = { .lost = 3, .files = files, .nfiles = 3 };
+
+	stats_render(arg, o, &l, false);
+}
+
+/* Per file, the ISB's figures, and the losses no record marked. */
+Test(stats, per_file_capture_statistics)
+{
+	struct stats *st = stats_new();
+	char *out, *p;
+
+	cr_assert_not_null(st);
+	out = render(stats_out_files, st);
+	p = strstr(out, "Losses:");
+	cr_assert_not_null(p, "%s", out);
+	cr_expect_str_eq(p,
+		"Losses: 3 events lost during the capture (epb_dropcount)\n"
+		"  a.pcapng: capture statistics: 105 events received, 5 lost, 100 written"
+		" (3 of the lost with no record after them)\n"
+		"  b.pcapng: capture statistics: 10 events received, 1 lost, 9 written\n");
+	free(out);
+	stats_free(st);
+}

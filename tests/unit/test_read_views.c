@@ -541,32 +541,41 @@ static char *js(const char *s, size_t n)
 	return render(json_str, &r);
 }
 
-#define JS(lit) js(lit, sizeof(lit) - 1)
+/* The escape of a literal (NULs included) is want; msg says which case. */
+static void js_is(const char *in, size_t n, const char *want, const char *msg)
+{
+	char *out = js(in, n);
+
+	cr_expect_str_eq(out, want, "%s", msg);
+	free(out);
+}
+
+#define JS_IS(lit, want, ...) js_is(lit, sizeof(lit) - 1, want, "" __VA_ARGS__)
 
 Test(json, escapes)
 {
-	cr_expect_str_eq(JS("plain -A INPUT -j DROP"), "\"plain -A INPUT -j DROP\"");
-	cr_expect_str_eq(JS("q\"b\\"), "\"q\\\"b\\\\\"");
-	cr_expect_str_eq(JS("\b\f\n\r\t"), "\"\\b\\f\\n\\r\\t\"");
-	cr_expect_str_eq(JS("\x01\x1f\x7f"), "\"\\u0001\\u001f\x7f\"", "DEL needs no escape");
-	cr_expect_str_eq(JS("a\0b"), "\"a\\u0000b\"");
-	cr_expect_str_eq(JS(""), "\"\"");
+	JS_IS("plain -A INPUT -j DROP", "\"plain -A INPUT -j DROP\"");
+	JS_IS("q\"b\\", "\"q\\\"b\\\\\"");
+	JS_IS("\b\f\n\r\t", "\"\\b\\f\\n\\r\\t\"");
+	JS_IS("\x01\x1f\x7f", "\"\\u0001\\u001f\x7f\"", "DEL needs no escape");
+	JS_IS("a\0b", "\"a\\u0000b\"");
+	JS_IS("", "\"\"");
 }
 
 Test(json, utf8_passes_invalid_bytes_are_escaped)
 {
 	/* é (2 bytes), € (3), 𝄞 (4) pass unchanged */
-	cr_expect_str_eq(JS("caf\xc3\xa9 \xe2\x82\xac \xf0\x9d\x84\x9e"),
-			 "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9d\x84\x9e\"");
-	cr_expect_str_eq(JS("\x80"), "\"\\u0080\"", "lone continuation byte");
-	cr_expect_str_eq(JS("\xc0\xaf"), "\"\\u00c0\\u00af\"", "overlong '/'");
-	cr_expect_str_eq(JS("\xe0\x80\xaf"), "\"\\u00e0\\u0080\\u00af\"", "overlong 3-byte");
-	cr_expect_str_eq(JS("\xed\xa0\x80"), "\"\\u00ed\\u00a0\\u0080\"", "surrogate");
-	cr_expect_str_eq(JS("\xf4\x90\x80\x80"), "\"\\u00f4\\u0090\\u0080\\u0080\"", "past U+10FFFF");
-	cr_expect_str_eq(JS("\xf5"), "\"\\u00f5\"");
-	cr_expect_str_eq(JS("ab\xe2\x82"), "\"ab\\u00e2\\u0082\"", "cut at the end");
-	cr_expect_str_eq(JS("\xe2\x82x"), "\"\\u00e2\\u0082x\"", "cut by ASCII");
-	cr_expect_str_eq(JS("\xff\xfe"), "\"\\u00ff\\u00fe\"");
+	JS_IS("caf\xc3\xa9 \xe2\x82\xac \xf0\x9d\x84\x9e",
+	      "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9d\x84\x9e\"");
+	JS_IS("\x80", "\"\\u0080\"", "lone continuation byte");
+	JS_IS("\xc0\xaf", "\"\\u00c0\\u00af\"", "overlong '/'");
+	JS_IS("\xe0\x80\xaf", "\"\\u00e0\\u0080\\u00af\"", "overlong 3-byte");
+	JS_IS("\xed\xa0\x80", "\"\\u00ed\\u00a0\\u0080\"", "surrogate");
+	JS_IS("\xf4\x90\x80\x80", "\"\\u00f4\\u0090\\u0080\\u0080\"", "past U+10FFFF");
+	JS_IS("\xf5", "\"\\u00f5\"");
+	JS_IS("ab\xe2\x82", "\"ab\\u00e2\\u0082\"", "cut at the end");
+	JS_IS("\xe2\x82x", "\"\\u00e2\\u0082x\"", "cut by ASCII");
+	JS_IS("\xff\xfe", "\"\\u00ff\\u00fe\"");
 }
 
 /* Each byte value at each offset of a longer plain string: the 8-byte
@@ -641,6 +650,14 @@ static void json_time(struct obuf *o, const void *arg)
 	render_json_time(o, *(const uint64_t *)arg);
 }
 
+static void time_is(uint64_t t, const char *want)
+{
+	char *out = render(json_time, &t);
+
+	cr_expect_str_eq(out, want);
+	free(out);
+}
+
 Test(json, times_are_rfc3339_utc_with_ns)
 {
 	uint64_t t = 0;
@@ -648,16 +665,16 @@ Test(json, times_are_rfc3339_utc_with_ns)
 	struct tm tm;
 	time_t sec = 1795791466;
 
-	cr_expect_str_eq(render(json_time, &t), "\"1970-01-01T00:00:00.000000000Z\"");
+	time_is(t, "\"1970-01-01T00:00:00.000000000Z\"");
 	t = 1795791466453105001ULL;
 	gmtime_r(&sec, &tm);
 	strftime(want, sizeof(want), "\"%Y-%m-%dT%H:%M:%S.453105001Z\"", &tm);
-	cr_expect_str_eq(render(json_time, &t), want);
+	time_is(t, want);
 	/* the day cache must notice a new day */
 	t = 86399ULL * SEC + 999999999;
-	cr_expect_str_eq(render(json_time, &t), "\"1970-01-01T23:59:59.999999999Z\"");
+	time_is(t, "\"1970-01-01T23:59:59.999999999Z\"");
 	t += 1;
-	cr_expect_str_eq(render(json_time, &t), "\"1970-01-02T00:00:00.000000000Z\"");
+	time_is(t, "\"1970-01-02T00:00:00.000000000Z\"");
 }
 
 struct ev_in {

@@ -249,8 +249,10 @@ static int to_event(struct merge *m, struct src *s, struct trace_event *ev)
 	char err[160];
 
 	if (rec->section != s->section || !s->snap) {
-		if (rec->section != s->section)
+		if (rec->section != s->section) {
 			s->st.marked = 0;
+			s->st.have_marks = false;
+		}
 		s->section = rec->section;
 		snap_retire(s->snap);
 		s->snap = section_snap(m, s);
@@ -274,6 +276,7 @@ static int to_event(struct merge *m, struct src *s, struct trace_event *ev)
 		ev->dropcount = rec->dropcount;
 		m->cnt.lost += rec->dropcount;
 		s->st.marked += rec->dropcount;
+		s->st.have_marks = true;
 	}
 	/* The payload is the record's tail: what the record misses of the
 	 * original length (an nf_tables event's header-only payload), the

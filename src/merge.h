@@ -56,6 +56,7 @@ struct merge_file_stats {
 	uint64_t ifrecv, ifdrop, usrdeliv;
 	uint64_t events;		/* TRACE events read from it */
 	uint64_t marked;		/* the sum of its last section's epb_dropcount */
+	bool have_marks;		/* its records carry epb_dropcount (ours do) */
 };
 
 /* user_rules (may be NULL) must outlive the merge. */

@@ -328,8 +328,9 @@ void stats_render(const struct stats *st, struct obuf *o, const struct stats_los
 		obuf_printf(o, ": capture statistics: %llu events received, %llu lost, %llu written",
 			    (unsigned long long)fs->ifrecv, (unsigned long long)fs->ifdrop,
 			    (unsigned long long)fs->usrdeliv);
-		/* Lost at the end: no later record carries an epb_dropcount. */
-		if (fs->ifdrop > fs->marked)
+		/* Lost at the end: no later record carries an epb_dropcount.
+		 * (Only where records carry one: dumpcap's do not.) */
+		if (fs->have_marks && fs->ifdrop > fs->marked)
 			obuf_printf(o, " (%llu of the lost with no record after them)",
 				    (unsigned long long)(fs->ifdrop - fs->marked));
 		obuf_endline(o);

@@ -996,12 +996,14 @@ static void stats_out_files(struct obuf *o, const void *arg)
 {
 	static const struct merge_file_stats files[] = {
 		{ .file = "a.pcapng", .have_isb = true, .ifrecv = 105, .ifdrop = 5,
-		  .usrdeliv = 100, .marked = 2 },
+		  .usrdeliv = 100, .marked = 2, .have_marks = true },
 		{ .file = "b.pcapng", .have_isb = true, .ifrecv = 10, .ifdrop = 1,
-		  .usrdeliv = 9, .marked = 1 },
+		  .usrdeliv = 9, .marked = 1, .have_marks = true },
 		{ .file = "c.pcap", .have_isb = false },
+		/* dumpcap's: an ISB, no epb_dropcount */
+		{ .file = "d.pcapng", .have_isb = true, .ifrecv = 7, .ifdrop = 2, .usrdeliv = 5 },
 	};
-	struct stats_losses l = { .lost = 3, .files = files, .nfiles = 3 };
+	struct stats_losses l = { .lost = 3, .files = files, .nfiles = 4 };
 
 	stats_render(arg, o, &l, false);
 }
@@ -1020,7 +1022,8 @@ Test(stats, per_file_capture_statistics)
 		"Losses: 3 events lost during the capture (epb_dropcount)\n"
 		"  a.pcapng: capture statistics: 105 events received, 5 lost, 100 written"
 		" (3 of the lost with no record after them)\n"
-		"  b.pcapng: capture statistics: 10 events received, 1 lost, 9 written\n");
+		"  b.pcapng: capture statistics: 10 events received, 1 lost, 9 written\n"
+		"  d.pcapng: capture statistics: 7 events received, 2 lost, 5 written\n");
 	free(out);
 	stats_free(st);
 }

@@ -206,6 +206,43 @@ static bool attr_overrun(const struct attr_table *t, const uint8_t *start,
 	return last < end && (size_t)(end - last) >= sizeof(struct nlattr);
 }
 
+/*
+ * "TRACE: [FAMILY ]TABLE:CHAIN:KIND:NUM" into buf, which holds the longest
+ * (names are at most NAME_CAP - 1 bytes): per event, so no stdio.
+ */
+static struct strref make_prefix(char *buf, const char *famname, struct strref table,
+				 struct strref chain, const char *kind, uint32_t num)
+{
+	char digits[10];
+	size_t n = 7, k = sizeof(digits), l;
+
+	memcpy(buf, "TRACE: ", 7);
+	if (famname) {
+		l = strlen(famname);
+		memcpy(buf + n, famname, l);
+		n += l;
+		buf[n++] = ' ';
+	}
+	memcpy(buf + n, table.p, table.len);
+	n += table.len;
+	buf[n++] = ':';
+	memcpy(buf + n, chain.p, chain.len);
+	n += chain.len;
+	buf[n++] = ':';
+	l = strlen(kind);
+	memcpy(buf + n, kind, l);
+	n += l;
+	buf[n++] = ':';
+	do {
+		digits[--k] = (char)('0' + num % 10);
+		num /= 10;
+	} while (num);
+	memcpy(buf + n, digits + k, sizeof(digits) - k);
+	n += sizeof(digits) - k;
+	buf[n] = '\0';
+	return (struct strref){ buf, (uint32_t)n };
+}
+
 /* ---- the trace id table -------------------------------------------------- */
 
 static struct traversal *trav_set(struct src_nft *s, uint32_t id)
@@ -547,18 +584,9 @@ static int on_trace(struct src_nft *s, const struct nlmsghdr *nlh, uint64_t ts,
 	}
 
 	kind = ev.kind == TRACE_KIND_RULE ? "rule" : ev.kind == TRACE_KIND_RETURN ? "return" : "policy";
-	if (xt) {
-		ev.nft_family = TRACE_NFT_NONE;
-		n = snprintf(s->prefix, sizeof(s->prefix), "TRACE: %.*s:%.*s:%s:%u",
-			     (int)ev.table.len, ev.table.p, (int)ev.chain.len, ev.chain.p,
-			     kind, ev.rulenum);
-	} else {
-		ev.nft_family = tfam;
-		n = snprintf(s->prefix, sizeof(s->prefix), "TRACE: %s %.*s:%.*s:%s:%u",
-			     famname, (int)ev.table.len, ev.table.p, (int)ev.chain.len,
-			     ev.chain.p, kind, ev.rulenum);
-	}
-	ev.prefix = (struct strref){ s->prefix, (uint32_t)n };
+	ev.nft_family = xt ? TRACE_NFT_NONE : tfam;
+	ev.prefix = make_prefix(s->prefix, xt ? NULL : famname, ev.table, ev.chain, kind,
+				ev.rulenum);
 
 	n = nflog_record_build(&ev, s->record, sizeof(s->record));
 	if (n > 0) {

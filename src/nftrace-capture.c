@@ -582,6 +582,12 @@ struct session {
 	bool have_bpf;
 	uint64_t events, written, filtered, packets, lost_pending;
 	uint64_t lost_marked;	/* the sum of the epb_dropcount written */
+	/* The last payload and its packet ID: the events of one packet come
+	 * in a row with the same bytes (until NAT or a tunnel changes them). */
+	uint8_t id_bytes[2048];
+	uint32_t id_len;		/* 0: none */
+	uint8_t id_family;
+	uint64_t id_last;
 	uint64_t first_ts, last_ts;
 	bool stop;			/* -c reached: finish the current packet */
 	bool braked;			/* --max-rate exceeded */
@@ -618,6 +624,21 @@ static bool filter_keep(struct session *s, const struct trace_event *ev)
 	return true;
 }
 
+static uint64_t packet_id_cached(struct session *s, const struct trace_event *ev)
+{
+	if (ev->caplen && ev->caplen == s->id_len && ev->family == s->id_family &&
+	    !memcmp(ev->payload, s->id_bytes, ev->caplen))
+		return s->id_last;
+	s->id_last = packet_id(ev->family, ev->payload, ev->caplen);
+	s->id_len = 0;
+	if (ev->caplen && ev->caplen <= sizeof(s->id_bytes)) {
+		memcpy(s->id_bytes, ev->payload, ev->caplen);
+		s->id_len = ev->caplen;
+		s->id_family = ev->family;
+	}
+	return s->id_last;
+}
+
 static int on_event(const struct trace_event *cev, void *arg)
 {
 	struct session *s = arg;
@@ -639,7 +660,7 @@ static int on_event(const struct trace_event *cev, void *arg)
 			return -EOVERFLOW; /* stop reading: the rules go now */
 		}
 	}
-	ev.id = packet_id(ev.family, ev.payload, ev.caplen);
+	ev.id = packet_id_cached(s, &ev);
 	if (!filter_keep(s, &ev)) {
 		s->filtered++;
 		return 0;

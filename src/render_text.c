@@ -26,6 +26,25 @@ static char escape_of(unsigned char c)
 	return (c < 0x20 || c >= 0x7f) ? 'x' : 0;
 }
 
+/* Written as is inside quotes (escape_of() gives 0). */
+static inline bool is_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
+/* Are all 8 bytes of w plain?  (A false answer may be wrong, and the
+ * byte loop then decides; a true one never is.) */
+static inline bool plain8(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+	uint64_t ctl = (w - ones * 0x20) & ~w & high;		/* a byte < 0x20 */
+	uint64_t del = (((w & ~high) + ones) & high) | (w & high); /* >= 0x7f */
+	uint64_t quote = (q - ones) & ~q & high, bslash = (b - ones) & ~b & high;
+
+	return !(ctl | del | quote | bslash);
+}
+
 void render_escaped(struct obuf *o, const char *s, size_t len)
 {
 	size_t run = 0;
@@ -256,25 +275,53 @@ size_t render_comment(const struct trace_event *ev, char *buf, size_t cap)
 	if (ev->rule_text.len && n + 4 <= lim) {
 		memcpy(buf + n, "  \"", 3);
 		n += 3;
-		/* One byte at a time, an escape only when all of it fits with
-		 * the closing quote, so a cut never halves one. */
-		for (uint32_t i = 0; i < ev->rule_text.len; i++) {
-			unsigned char c = (unsigned char)ev->rule_text.p[i];
-			char e = escape_of(c);
-			size_t need = !e ? 1 : e == 'x' ? 4 : 2;
+		/* Runs of plain bytes are copied whole; an escape goes in
+		 * only when all of it fits with the closing quote, so a cut
+		 * never halves one. */
+		const char *t = ev->rule_text.p;
+		uint32_t len = ev->rule_text.len, i = 0;
 
+		while (i < len) {
+			uint32_t j = i;
+			unsigned char c;
+			char e;
+			size_t need;
+
+			while (j + 8 <= len) {
+				uint64_t w;
+
+				memcpy(&w, t + j, 8);
+				if (!plain8(w))
+					break;
+				j += 8;
+			}
+			while (j < len && is_plain((unsigned char)t[j]))
+				j++;
+			if (j > i) {
+				size_t room = lim - 1 - n, run = j - i;
+
+				if (run > room)
+					run = room;
+				memcpy(buf + n, t + i, run);
+				n += run;
+				i += (uint32_t)run;
+				if (i < j)
+					break;	/* the buffer is full */
+				if (i == len)
+					break;
+			}
+			c = (unsigned char)t[i];
+			e = escape_of(c);
+			need = e == 'x' ? 4 : 2;
 			if (n + need + 1 > lim)
 				break;
-			if (!e) {
-				buf[n++] = (char)c;
-			} else {
-				buf[n++] = '\\';
-				buf[n++] = e;
-				if (e == 'x') {
-					buf[n++] = hexdig[c >> 4];
-					buf[n++] = hexdig[c & 15];
-				}
+			buf[n++] = '\\';
+			buf[n++] = e;
+			if (e == 'x') {
+				buf[n++] = hexdig[c >> 4];
+				buf[n++] = hexdig[c & 15];
 			}
+			i++;
 		}
 		buf[n++] = '"';
 	}

@@ -183,6 +183,71 @@ Test(render, comment_round_trip)
 	}
 }
 
+/* The comment as one byte at a time writes it: the reference for the
+ * run-copying render_comment(), escapes whole or not at all. */
+static size_t ref_comment(const char *prefix, const char *t, size_t len, char *buf, size_t cap)
+{
+	static const char hx[] = "0123456789abcdef";
+	size_t n = strlen(prefix), lim = cap - 1;
+
+	if (n > lim) {
+		buf[0] = '\0';
+		return 0;
+	}
+	memcpy(buf, prefix, n);
+	if (len && n + 4 <= lim) {
+		memcpy(buf + n, "  \"", 3);
+		n += 3;
+		for (size_t i = 0; i < len; i++) {
+			unsigned char c = (unsigned char)t[i];
+			char e = c == '"' ? '"' : c == '\\' ? '\\' : c == '\t' ? 't' : c == '\n' ? 'n' :
+				 c == '\r' ? 'r' : (c < 0x20 || c >= 0x7f) ? 'x' : 0;
+			size_t need = !e ? 1 : e == 'x' ? 4 : 2;
+
+			if (n + need + 1 > lim)
+				break;
+			if (!e) {
+				buf[n++] = (char)c;
+				continue;
+			}
+			buf[n++] = '\\';
+			buf[n++] = e;
+			if (e == 'x') {
+				buf[n++] = hx[c >> 4];
+				buf[n++] = hx[c & 15];
+			}
+		}
+		buf[n++] = '"';
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+/* Every byte at every offset of a 24-byte text, and every buffer size
+ * from nothing to all of it: the same comment as the reference. */
+Test(render, comment_every_byte_every_cut)
+{
+	char text[24], got[96], want[96];
+
+	for (int c = 0; c < 256; c++) {
+		for (size_t at = 0; at < sizeof(text); at++) {
+			memset(text, 'a', sizeof(text));
+			text[at] = (char)c;
+			text[(at + 9) % sizeof(text)] = '"';
+			for (size_t cap = 1; cap <= sizeof(got); cap += (cap < 40 ? 1 : 7)) {
+				struct trace_event a = event("TRACE: raw:OUTPUT:rule:2", NULL);
+				size_t n, m;
+
+				a.rule_text = (struct strref){ text, sizeof(text) };
+				n = render_comment(&a, got, cap);
+				m = ref_comment("TRACE: raw:OUTPUT:rule:2", text, sizeof(text), want, cap);
+				cr_assert_eq(n, m, "byte 0x%02x at %zu, cap %zu", c, at, cap);
+				cr_assert_str_eq(got, want, "byte 0x%02x at %zu, cap %zu", c, at, cap);
+			}
+		}
+	}
+}
+
 Test(render, comment_with_verdict)
 {
 	struct trace_event a = event("TRACE: inet t:in:rule:1", "meta l4proto udp jump sub"), b;

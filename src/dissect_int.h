@@ -199,6 +199,8 @@ uint16_t dz_l4_cksum(const struct dz *d, size_t iph, int ver, size_t off,
 		     uint32_t len, uint8_t proto);
 void dz_put_ip4_addrs(struct dz *d, size_t ip);
 void dz_put_ip6_addrs(struct dz *d, size_t ip6);
+/* "SRC.SPORT > DST.DPORT" from the IP header at iph. */
+void dz_put_addr_ports(struct dz *d, size_t iph, int ver, uint16_t sport, uint16_t dport);
 void dz_put_port_addrs(struct dz *d, size_t iph, int ver, uint8_t ipproto,
 		       uint8_t want, uint16_t sport, uint16_t dport);
 int dz_ip4_print(struct dz *d, size_t ip, uint32_t length);

@@ -575,13 +575,7 @@ int dz_sctp_print(struct dz *d, size_t bp, size_t iph, int ver,
 		goto trunc;
 	sport = dz_be16(d, bp);
 	dport = dz_be16(d, bp + 2);
-	dz_put_addr(d, iph + (ver == 4 ? 12 : 8), ver);
-	dz_putc(d, '.');
-	dz_putu(d, sport);
-	DZ_LIT(d, " > ");
-	dz_put_addr(d, iph + (ver == 4 ? 16 : 24), ver);
-	dz_putc(d, '.');
-	dz_putu(d, dport);
+	dz_put_addr_ports(d, iph, ver, sport, dport);
 	DZ_LIT(d, ": sctp");
 	bp += 12;
 	left -= 12;

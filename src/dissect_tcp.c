@@ -475,22 +475,44 @@ static void tcp_rst_data(struct dz *d, size_t sp, uint32_t length)
 	dz_putc(d, ']');
 }
 
+void dz_put_addr_ports(struct dz *d, size_t iph, int ver, uint16_t sport, uint16_t dport)
+{
+	dz_put_addr(d, iph + (ver == 4 ? 12 : 8), ver);
+	dz_putc(d, '.');
+	dz_putu(d, sport);
+	DZ_LIT(d, " > ");
+	dz_put_addr(d, iph + (ver == 4 ? 16 : 24), ver);
+	dz_putc(d, '.');
+	dz_putu(d, dport);
+}
+
 void dz_put_port_addrs(struct dz *d, size_t iph, int ver, uint8_t ipproto,
 		       uint8_t want, uint16_t sport, uint16_t dport)
 {
 	if (ipproto == want) {
-		dz_put_addr(d, iph + (ver == 4 ? 12 : 8), ver);
-		dz_putc(d, '.');
-		dz_putu(d, sport);
-		DZ_LIT(d, " > ");
-		dz_put_addr(d, iph + (ver == 4 ? 16 : 24), ver);
-		dz_putc(d, '.');
-		dz_putu(d, dport);
+		dz_put_addr_ports(d, iph, ver, sport, dport);
 		DZ_LIT(d, ": ");
 	} else {
 		dz_putu(d, sport);
 		dz_putnum(d, " > ", dport, ": ");
 	}
+}
+
+/* A DSS data ACK or sequence number, 8 bytes when wide else 4, at *p
+ * within *left bytes; 0 when it does not fit. */
+static int dss_number(struct dz *d, size_t *p, uint32_t *left, bool wide)
+{
+	uint32_t n = wide ? 8 : 4;
+
+	if (*left < n)
+		return 0;
+	if (wide)
+		dz_putu64(d, dz_be64(d, *p));
+	else
+		dz_putu(d, dz_be32(d, *p));
+	*p += n;
+	*left -= n;
+	return 1;
 }
 
 /*
@@ -582,35 +604,13 @@ static int mptcp_option(struct dz *d, size_t op, uint32_t len, uint8_t flags)
 		left = len - 4;
 		if (f & 0x01) {
 			DZ_LIT(d, " ack ");
-			if (f & 0x02) {
-				if (left < 8)
-					return 0;
-				dz_putu64(d, dz_be64(d, p));
-				p += 8;
-				left -= 8;
-			} else {
-				if (left < 4)
-					return 0;
-				dz_putu(d, dz_be32(d, p));
-				p += 4;
-				left -= 4;
-			}
+			if (!dss_number(d, &p, &left, f & 0x02))
+				return 0;
 		}
 		if (f & 0x04) {
 			DZ_LIT(d, " seq ");
-			if (f & 0x08) {
-				if (left < 8)
-					return 0;
-				dz_putu64(d, dz_be64(d, p));
-				p += 8;
-				left -= 8;
-			} else {
-				if (left < 4)
-					return 0;
-				dz_putu(d, dz_be32(d, p));
-				p += 4;
-				left -= 4;
-			}
+			if (!dss_number(d, &p, &left, f & 0x08))
+				return 0;
 			if (left < 4)
 				return 0;
 			dz_putnum(d, " subseq ", dz_be32(d, p), "");

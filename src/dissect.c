@@ -235,6 +235,23 @@ uint16_t dz_cksum_shouldbe(uint16_t sum, uint16_t computed)
 	return (uint16_t)s;
 }
 
+void dz_put_sum_check(struct dz *d, const char *proto, uint16_t field, uint16_t sum)
+{
+	if (sum != 0) {
+		DZ_LIT(d, "[bad ");
+		dz_puts(d, proto);
+		DZ_LIT(d, " cksum 0x");
+		dz_puthex(d, field, 4);
+		DZ_LIT(d, " -> 0x");
+		dz_puthex(d, dz_cksum_shouldbe(field, sum), 4);
+		DZ_LIT(d, "!] ");
+	} else {
+		dz_putc(d, '[');
+		dz_puts(d, proto);
+		DZ_LIT(d, " sum ok] ");
+	}
+}
+
 /*
  * For the TCP/UDP pseudo-header of IPv4: the final destination of a source
  * route when the header has a usable LSRR/SSRR option, else ip_dst.

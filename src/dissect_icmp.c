@@ -854,15 +854,7 @@ int dz_icmp6_print(struct dz *d, size_t bp, uint32_t length, size_t iph,
 		DZ_NEED(d, bp + 2, 2);
 		isum = dz_be16(d, bp + 2);
 		sum = dz_l4_cksum(d, iph, 6, bp, length, IPPROTO_ICMPV6_);
-		if (sum != 0) {
-			DZ_LIT(d, "[bad icmp6 cksum 0x");
-			dz_puthex(d, isum, 4);
-			DZ_LIT(d, " -> 0x");
-			dz_puthex(d, dz_cksum_shouldbe(isum, sum), 4);
-			DZ_LIT(d, "!] ");
-		} else {
-			DZ_LIT(d, "[icmp6 sum ok] ");
-		}
+		dz_put_sum_check(d, "icmp6", isum, sum);
 	}
 	DZ_NEED(d, bp, 1);
 	type = dz_u8(d, bp);

@@ -195,6 +195,9 @@ int dz_put_unknown_data(struct dz *d, size_t off, uint32_t len,
 uint32_t dz_sum16(const uint8_t *p, size_t n);
 uint16_t dz_fold(uint32_t s);
 uint16_t dz_cksum_shouldbe(uint16_t sum, uint16_t computed);
+/* "[bad PROTO cksum 0xFIELD -> 0xRIGHT!] " or "[PROTO sum ok] " for the
+ * checksum field and what dz_l4_cksum() said of the segment. */
+void dz_put_sum_check(struct dz *d, const char *proto, uint16_t field, uint16_t sum);
 uint16_t dz_l4_cksum(const struct dz *d, size_t iph, int ver, size_t off,
 		     uint32_t len, uint8_t proto);
 void dz_put_ip4_addrs(struct dz *d, size_t ip);

@@ -285,15 +285,7 @@ int dz_udp_print(struct dz *d, size_t up, uint32_t length, size_t iph,
 					IPPROTO_UDP_);
 		uint16_t udp_sum = dz_be16(d, up + 6);
 
-		if (sum != 0) {
-			DZ_LIT(d, "[bad udp cksum 0x");
-			dz_puthex(d, udp_sum, 4);
-			DZ_LIT(d, " -> 0x");
-			dz_puthex(d, dz_cksum_shouldbe(udp_sum, sum), 4);
-			DZ_LIT(d, "!] ");
-		} else {
-			DZ_LIT(d, "[udp sum ok] ");
-		}
+		dz_put_sum_check(d, "udp", udp_sum, sum);
 	}
 
 	switch (udp_printer(d, cp, sport, dport)) {

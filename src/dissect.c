@@ -1225,24 +1225,15 @@ again:
 		dz_put_invalid(d);
 		return DZ_OK;
 	case IPPROTO_IPIP_:
-		if (d->depth >= DZ_MAX_DEPTH)
-			break;
-		d->depth++;
-		rc = dz_ip4_print(d, bp, length);
-		d->depth--;
-		return rc;
 	case IPPROTO_IPV6_:
-		if (d->depth >= DZ_MAX_DEPTH)
-			break;
-		d->depth++;
-		rc = dz_ip6_print(d, bp, length);
-		d->depth--;
-		return rc;
 	case IPPROTO_GRE_:
+		/* a tunnel: past DZ_MAX_DEPTH, named as an unknown protocol */
 		if (d->depth >= DZ_MAX_DEPTH)
 			break;
 		d->depth++;
-		rc = dz_gre_print(d, bp, length);
+		rc = nh == IPPROTO_IPIP_ ? dz_ip4_print(d, bp, length) :
+		     nh == IPPROTO_IPV6_ ? dz_ip6_print(d, bp, length) :
+					   dz_gre_print(d, bp, length);
 		d->depth--;
 		return rc;
 	case 112:

@@ -63,6 +63,23 @@ static inline void obuf_endline(struct obuf *o)
 void obuf_u64(struct obuf *o, uint64_t v);
 /* v as exactly width lowercase hex digits (zero padded). */
 void obuf_hex(struct obuf *o, uint64_t v, unsigned width);
+/* "HH:MM:SS.nnnnnnnnn" (18 bytes, no NUL) for sod seconds of the day and
+ * ns nanoseconds, as tcpdump and the JSON time print it. */
+static inline void obuf_clock_text(char t[18], uint32_t sod, uint32_t ns)
+{
+	t[0] = (char)('0' + sod / 36000);
+	t[1] = (char)('0' + sod / 3600 % 10);
+	t[2] = ':';
+	t[3] = (char)('0' + sod % 3600 / 600);
+	t[4] = (char)('0' + sod % 3600 / 60 % 10);
+	t[5] = ':';
+	t[6] = (char)('0' + sod % 60 / 10);
+	t[7] = (char)('0' + sod % 10);
+	t[8] = '.';
+	for (int i = 17; i >= 9; i--, ns /= 10)
+		t[i] = (char)('0' + ns % 10);
+}
+
 /* printf-style, for the rare lines (headers, statistics). */
 void obuf_printf(struct obuf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -16,30 +16,8 @@
 
 #include <zlib.h>
 
+#include "pcapng.h"
 #include "pcapng_writer.h"
-
-#define BT_SHB 0x0A0D0D0Au
-#define BT_IDB 1u
-#define BT_ISB 5u
-#define BT_EPB 6u
-#define BYTE_ORDER_MAGIC 0x1A2B3C4Du
-
-#define OPT_ENDOFOPT 0
-#define OPT_COMMENT 1
-#define OPT_SHB_HARDWARE 2
-#define OPT_SHB_OS 3
-#define OPT_SHB_USERAPPL 4
-#define OPT_IF_NAME 2
-#define OPT_IF_DESCRIPTION 3
-#define OPT_IF_TSRESOL 9
-#define OPT_EPB_FLAGS 2
-#define OPT_EPB_DROPCOUNT 4
-#define OPT_EPB_PACKETID 5
-#define OPT_ISB_STARTTIME 2
-#define OPT_ISB_ENDTIME 3
-#define OPT_ISB_IFRECV 4
-#define OPT_ISB_IFDROP 5
-#define OPT_ISB_USRDELIV 8
 
 /* The largest NFLOG record libpcap and Wireshark accept (formats.md 1.3). */
 #define WRITER_SNAPLEN 262144u

@@ -161,17 +161,7 @@ static void put_time(struct obuf *o, uint64_t ts_ns, char t[20])
 
 	obuf_putc(o, '"');
 	obuf_puts(o, day_text(sec / 86400));
-	t[0] = (char)('0' + sod / 36000);
-	t[1] = (char)('0' + sod / 3600 % 10);
-	t[2] = ':';
-	t[3] = (char)('0' + sod % 3600 / 600);
-	t[4] = (char)('0' + sod % 3600 / 60 % 10);
-	t[5] = ':';
-	t[6] = (char)('0' + sod % 60 / 10);
-	t[7] = (char)('0' + sod % 10);
-	t[8] = '.';
-	for (int i = 17; i >= 9; i--, ns /= 10)
-		t[i] = (char)('0' + ns % 10);
+	obuf_clock_text(t, sod, ns);
 	t[18] = 'Z';
 	t[19] = '"';
 	obuf_put(o, t, 20);

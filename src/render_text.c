@@ -245,17 +245,7 @@ void render_time(struct obuf *o, uint64_t ts_ns)
 	}
 	sod = (uint32_t)(local - day * 86400);
 	obuf_puts(o, daybuf);
-	t[0] = (char)('0' + sod / 36000);
-	t[1] = (char)('0' + sod / 3600 % 10);
-	t[2] = ':';
-	t[3] = (char)('0' + sod % 3600 / 600);
-	t[4] = (char)('0' + sod % 3600 / 60 % 10);
-	t[5] = ':';
-	t[6] = (char)('0' + sod % 60 / 10);
-	t[7] = (char)('0' + sod % 10);
-	t[8] = '.';
-	for (int i = 17; i >= 9; i--, ns /= 10)
-		t[i] = (char)('0' + ns % 10);
+	obuf_clock_text(t, sod, ns);
 	obuf_put(o, t, 18);
 }
 

@@ -231,9 +231,10 @@ int source_nflog_open(struct source **sp, const struct source_nflog_config *cfg,
 		goto fail;
 	}
 	sn->fd = nflog_fd(sn->h);
-	/* Kernels before 3.17 needed the family bound; newer ones ignore it. */
-	nflog_bind_pf(sn->h, AF_INET);
-	nflog_bind_pf(sn->h, AF_INET6);
+	/* No nflog_bind_pf(): binding a family makes nfnetlink_log that
+	 * family's logger in the namespace (nf_log.N), also for a family not
+	 * traced, and nothing restores it.  The logger is checked, and set
+	 * only with --set-logger, by the caller. */
 	sn->gh = nflog_bind_group(sn->h, cfg->group);
 	if (!sn->gh) {
 		ret = errno ? -errno : -EIO;

@@ -7,11 +7,13 @@
 . "$(dirname "$0")/lib.sh"
 need_root
 need_tool ip iptables-legacy iptables-legacy-save tcpdump tshark python3
-plan 24
+plan 26
 
 lab_setup || { not_ok "lab setup"; finish; exit 1; }
 lab_firewall
 before=$(saved_rules "$LAB_C")
+loggers() { ip netns exec "$1" cat /proc/sys/net/netfilter/nf_log/2 /proc/sys/net/netfilter/nf_log/10; }
+loggers_before=$(loggers "$LAB_C")
 
 "$NFTRACE_CAPTURE" --netns "$LAB_C" --set-logger -p "-s $LAB_SRV" -w "$T_TMP/t.pcapng" \
 	-t 10 -c 1 >"$T_TMP/live.txt" 2>"$T_TMP/log.txt" &
@@ -42,6 +44,9 @@ like "log: Adding rule with the nftrace tag" "$log" \
 	"^[0-9]{4}/[0-9]{2}/[0-9]{2} [0-9:]{8} Adding rule: -t raw -I PREROUTING -s 192\.0\.2\.53 -m comment --comment nftrace:$cap -j TRACE$"
 like "log: Removing rule" "$log" "Removing rule: -t raw -D PREROUTING -s 192\.0\.2\.53 -m comment --comment nftrace:$cap -j TRACE"
 is "ruleset before and after identical" "$(saved_rules "$LAB_C")" "$before"
+is "loggers restored, IPv6's untouched by an IPv4 run" "$(loggers "$LAB_C" | tr '\n' ' ')" \
+	"$(printf '%s\n' "$loggers_before" | tr '\n' ' ')"
+like "the IPv4 logger was not nfnetlink_log before the run" "$loggers_before" '^nf_log_ipv4'
 
 read_out=$("$NFTRACE_READ" "$T_TMP/t.pcapng" 2>&1)
 is "nftrace-read reproduces the live output" "$read_out" "$(cat "$T_TMP/live.txt")"

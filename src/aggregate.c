@@ -110,6 +110,16 @@ static int note_late(struct aggregate *ag, uint64_t id)
 	return 1;
 }
 
+bool aggregate_seen(const struct aggregate *ag, uint64_t id)
+{
+	size_t mask = ag->nslots - 1;
+
+	for (size_t i = hash_id(id) & mask; ag->slots[i]; i = (i + 1) & mask)
+		if (ag->v[ag->slots[i] - 1].id == id)
+			return true;
+	return ag->late[hash_id(id) & (ag->nlate - 1)] == (id | (1ULL << 63));
+}
+
 int aggregate_add(struct aggregate *ag, const struct trace_event *ev)
 {
 	size_t mask = ag->nslots - 1, i = hash_id(ev->id) & mask;

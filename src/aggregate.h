@@ -33,6 +33,10 @@ void aggregate_free(struct aggregate *ag); /* NULL-safe */
  */
 int aggregate_add(struct aggregate *ag, const struct trace_event *ev);
 
+/* Whether ev's packet was noted before (listed or counted as overflow;
+ * overflow packets are remembered in a small lossy table). */
+bool aggregate_seen(const struct aggregate *ag, uint64_t id);
+
 size_t aggregate_count(const struct aggregate *ag);	/* listed packets */
 uint64_t aggregate_overflow(const struct aggregate *ag); /* new packets not listed */
 

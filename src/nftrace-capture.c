@@ -667,10 +667,13 @@ static int on_event(const struct trace_event *cev, void *arg)
 	}
 	if (!ev.rule_text.len)
 		ruleset_lookup(s->rs, &ev, &ev.rule_text);
-	isnew = s->ag ? aggregate_add(s->ag, &ev) : 0;
+	/* -c reached: the packets under way may finish their paths, but a
+	 * packet not seen before is left out whole, not noted, so none of
+	 * its later events is written either. */
+	if (s->stop && !aggregate_seen(s->ag, ev.id))
+		return 0;
+	isnew = aggregate_add(s->ag, &ev);
 	if (isnew) {
-		if (s->stop)
-			return 0; /* -c reached: a new packet is not wanted */
 		s->packets++;
 		if (s->cfg->count && s->packets >= s->cfg->count && !s->stop) {
 			/* Let the rest of this packet's path arrive. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * nft_ruleset.c - (family, table, chain, handle) -> (position, text, hook),
- * from `nft -a list ruleset` and iptables-nft-save / ip6tables-nft-save.
+ * from `nft -s -a list ruleset` and iptables-nft-save / ip6tables-nft-save.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -838,7 +838,9 @@ static int run_tool(char *const argv[], bool required, struct runcmd_result *res
 
 int nft_ruleset_read(struct nft_ruleset **rsp, char *err, size_t errlen)
 {
-	char *const nft_argv[] = { (char *)"nft", (char *)"-a", (char *)"list",
+	/* -s: a counter's value at snapshot time would be wrong for every
+	 * packet traced after it; "counter" alone names the rule. */
+	char *const nft_argv[] = { (char *)"nft", (char *)"-s", (char *)"-a", (char *)"list",
 				   (char *)"ruleset", NULL };
 	char *const ipt_argv[] = { (char *)"iptables-nft-save", NULL };
 	char *const ip6t_argv[] = { (char *)"ip6tables-nft-save", NULL };

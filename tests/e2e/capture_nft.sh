@@ -68,7 +68,7 @@ wait $CAP; rc=$?
 is "inet table: exit 0" "$rc" 0
 is "inet table: nft rule text, user chain, implicit return, policy" "$(grep ' TRACE: inet' "$T_TMP/n.txt" | cut -d' ' -f2-)" \
 'TRACE: inet t:in:rule:1  "meta l4proto udp jump sub"
-TRACE: inet t:sub:rule:1  "udp dport 9 counter packets 0 bytes 0 comment \"count nine\""
+TRACE: inet t:sub:rule:1  "udp dport 9 counter comment \"count nine\""
 TRACE: inet t:sub:return:2
 TRACE: inet t:in:policy:2  "policy drop"'
 is "inet table: verdicts in -v lines" "$(grep -A1 ' TRACE: inet' "$T_TMP/n.txt" | grep -o 'VERDICT=[a-z]*\( [a-z]*\)*' | tr '\n' ,)" \
@@ -87,7 +87,7 @@ ev=$(grep ' TRACE: inet t:in:' "$T_TMP/c.txt" | cut -d' ' -f2-)
 is "ruleset change: events after it carry the new positions and text" "$ev" \
 'TRACE: inet t:in:rule:1  "meta l4proto udp jump sub"
 TRACE: inet t:in:policy:2  "policy drop"
-TRACE: inet t:in:rule:1  "meta l4proto udp counter packets 0 bytes 0 comment \"inserted\""
+TRACE: inet t:in:rule:1  "meta l4proto udp counter comment \"inserted\""
 TRACE: inet t:in:rule:2  "meta l4proto udp jump sub"
 TRACE: inet t:in:policy:3  "policy drop"'
 ip netns exec "$NS" nft delete rule inet t in handle "$(ip netns exec "$NS" nft -a list chain inet t in | sed -n 's/.*inserted.*# handle \([0-9]*\)/\1/p')"

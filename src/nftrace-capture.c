@@ -847,10 +847,13 @@ static int open_output(const char *path, const char *user, bool *gz)
 	 * not world-readable: the packets may be sensitive. */
 	fd = privs_create_as(path, uid, gid);
 	if (fd < 0) {
-		errorf("%s: %s%s%s", path, strerror(-fd), user ? " (as user " : "",
-		       user ? user : "");
+		const char *why = fd == -ELOOP ? "a symbolic link, not followed"
+					       : strerror(-fd);
+
 		if (user)
-			fputs(")\n", stderr);
+			errorf("%s: %s (creating it as user %s)", path, why, user);
+		else
+			errorf("%s: %s", path, why);
 		return -1;
 	}
 	return fd;

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 need_root
 need_tool ip iptables-legacy ping
-plan 9
+plan 10
 
 NS=nftP$$
 netns_add "$NS" || { not_ok "netns"; finish; exit 1; }
@@ -31,12 +31,18 @@ is "the file is not world-readable (0640)" "$(stat -c %a "$T_TMP/caps.pcapng")" 
 chmod 1777 "$T_TMP"
 (cap -o '-p icmp' -t 1 -q -Z nobody -w "$T_TMP/z.pcapng") 2>/dev/null
 is "-Z nobody: the file belongs to nobody" "$(stat -c %U "$T_TMP/z.pcapng" 2>&1)" nobody
+mkdir -m 0755 "$T_TMP/rootonly"
+(cap -o '-p icmp' -t 1 -q -Z nobody -w "$T_TMP/rootonly/z.pcapng") 2>"$T_TMP/z.log"
+rc=$?
+like "-Z nobody, a directory nobody may not write: one line naming file and user" \
+	"$rc $(grep -c 'z\.pcapng' "$T_TMP/z.log") $(grep 'z\.pcapng' "$T_TMP/z.log")" \
+	'^1 1 nftrace-capture: [^ ]*/rootonly/z\.pcapng: Permission denied \(creating it as user nobody\)$'
 
 # A symlink where the file should go is not followed.
 ln -s "$T_TMP/target" "$T_TMP/link.pcapng"
 (cap -o '-p icmp' -t 1 -q -w "$T_TMP/link.pcapng") 2>"$T_TMP/link.log"
 rc=$?
-like "symlink: refused with a message" "$rc $(tr '\n' ' ' <"$T_TMP/link.log")" '^1 .*link\.pcapng: Too many levels of symbolic links'
+like "symlink: refused with a message" "$rc $(tr '\n' ' ' <"$T_TMP/link.log")" '^1 .*link\.pcapng: a symbolic link, not followed'
 check "symlink: its target was not created" test ! -e "$T_TMP/target"
 
 # The brake: a flood above --max-rate removes the rules and stops.

@@ -64,7 +64,8 @@ static const struct optdoc options[] = {
 	{ { "ipv4", no_argument, NULL, '4' }, '4', NULL, "trace IPv4 with iptables (the default)" },
 	{ { "ipv6", no_argument, NULL, '6' }, '6', NULL, "trace IPv6 with ip6tables (with -4: both)" },
 	{ { "prerouting", required_argument, NULL, 'p' }, 'p', "RULE",
-	  "insert a TRACE rule with these match options at the top of raw PREROUTING" },
+	  "insert a TRACE rule with these match options at the top of raw PREROUTING "
+	  "(-p and -o may be repeated: a packet matching any rule is traced)" },
 	{ { "output", required_argument, NULL, 'o' }, 'o', "RULE",
 	  "insert a TRACE rule with these match options at the top of raw OUTPUT" },
 	{ { "write", required_argument, NULL, 'w' }, 'w', "FILE",
@@ -194,10 +195,16 @@ static void __attribute__((format(printf, 1, 2))) errorf(const char *fmt, ...)
 
 /* ---- configuration -------------------------------------------------------- */
 
+#define MAX_RULES 16			/* -p and -o together */
+
 struct config {
 	bool v4, v6;
-	const char *pre_text, *out_text;
-	char **pre, **out;		/* split match words */
+	struct {			/* -p and -o, in command-line order */
+		const char *chain;	/* PREROUTING or OUTPUT */
+		const char *text;
+		char **match;		/* split match words */
+	} rules[MAX_RULES];
+	size_t nrules;
 	const char *wfile;
 	unsigned timeout;		/* seconds, 0 = none */
 	uint64_t count;			/* packets, 0 = none */
@@ -283,8 +290,15 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 		switch (c) {
 		case '4': cfg->v4 = true; break;
 		case '6': cfg->v6 = true; break;
-		case 'p': cfg->pre_text = optarg; break;
-		case 'o': cfg->out_text = optarg; break;
+		case 'p':
+		case 'o':
+			if (cfg->nrules == MAX_RULES) {
+				errorf("-p and -o: at most %d rules", MAX_RULES);
+				return -1;
+			}
+			cfg->rules[cfg->nrules].chain = c == 'p' ? "PREROUTING" : "OUTPUT";
+			cfg->rules[cfg->nrules++].text = optarg;
+			break;
 		case 'w': cfg->wfile = optarg; break;
 		case 't':
 			if (parse_uint("-t", optarg, 86400 * 365, &v) < 0)
@@ -358,10 +372,10 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 			strcat(cfg->filter, argv[i]);
 		}
 	}
-	if (cfg->pre_text && split_rule("-p", cfg->pre_text, &cfg->pre) < 0)
-		return -1;
-	if (cfg->out_text && split_rule("-o", cfg->out_text, &cfg->out) < 0)
-		return -1;
+	for (size_t i = 0; i < cfg->nrules; i++)
+		if (split_rule(cfg->rules[i].chain[0] == 'P' ? "-p" : "-o", cfg->rules[i].text,
+			       &cfg->rules[i].match) < 0)
+			return -1;
 	if (cfg->limit && (!*cfg->limit || strpbrk(cfg->limit, " \t\n"))) {
 		errorf("-l: '%s' is not a rate such as 10/second", cfg->limit);
 		return -1;
@@ -1219,16 +1233,17 @@ int main(int argc, char **argv)
 	for (int i = 0; i < 2; i++) {
 		if ((i == 0 && !cfg.v4) || (i == 1 && !cfg.v6))
 			continue;
-		if ((cfg.pre && trace_rules_add(&tr, fam_of[i], cfg.rules_backend, "PREROUTING",
-						cfg.pre, (unsigned long)getpid(), cfg.limit) < 0) ||
-		    (cfg.out && trace_rules_add(&tr, fam_of[i], cfg.rules_backend, "OUTPUT",
-						cfg.out, (unsigned long)getpid(), cfg.limit) < 0)) {
-			errorf("out of memory");
-			status = EXIT_FAIL;
-			goto out_source;
+		for (size_t j = 0; j < cfg.nrules; j++) {
+			if (trace_rules_add(&tr, fam_of[i], cfg.rules_backend, cfg.rules[j].chain,
+					    cfg.rules[j].match, (unsigned long)getpid(),
+					    cfg.limit) < 0) {
+				errorf("out of memory");
+				status = EXIT_FAIL;
+				goto out_source;
+			}
 		}
 	}
-	if (!cfg.pre && !cfg.out)
+	if (!cfg.nrules)
 		logf_("Assuming TRACE rule(s) handled separately");
 	{
 		int tfd = mkstemp(lockpath);
@@ -1417,8 +1432,8 @@ out_logger:
 	free(sn.save[0]);
 	free(sn.save[1]);
 	trace_rules_free(&tr);
-	rulespec_free(cfg.pre);
-	rulespec_free(cfg.out);
+	for (size_t i = 0; i < cfg.nrules; i++)
+		rulespec_free(cfg.rules[i].match);
 	free(cfg.filter);
 	free(cfg.cmdline);
 	ruleset_free(s.rs);

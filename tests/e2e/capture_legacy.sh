@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 need_root
 need_tool ip iptables-legacy iptables-legacy-save tcpdump tshark python3
-plan 31
+plan 34
 
 lab_setup || { not_ok "lab setup"; finish; exit 1; }
 lab_firewall
@@ -141,5 +141,22 @@ is "-c 1: one packet listed, and the log counts the events written" \
 	"$(sed -n '/^Aggregated packets:$/,$p' "$T_TMP/c1.txt" | sed 1d | grep -c .) $(grep -o '[0-9]* events of [0-9]* packets' "$T_TMP/c1.log")" \
 	"1 $(printf '%s\n' "$c1" | wc -l) events of 1 packets"
 is "-c 1: ruleset before and after identical" "$(saved_rules "$LAB_C")" "$before"
+
+# -o twice: two TRACE rules, a packet matching either is traced.
+"$NFTRACE_CAPTURE" --netns "$LAB_C" --set-logger -o '-p icmp' -o '-p udp --dport 53' -t 10 -c 2 \
+	>"$T_TMP/two.txt" 2>"$T_TMP/two.log" &
+cap=$!
+bg_pid $cap
+wait_for "$T_TMP/two.log" 'Adding rule: -t raw -I OUTPUT -p udp'
+sleep 0.3
+ip netns exec "$LAB_C" ping -c 1 -W 1 $LAB_SRV >/dev/null
+ip netns exec "$LAB_C" python3 "$NFTRACE_SRCDIR/tests/e2e/dnsq.py" $LAB_SRV example.com 0.5 4245 40003
+wait $cap
+is "-o twice: both rules added and removed" \
+	"$(grep -c 'Adding rule: -t raw -I OUTPUT' "$T_TMP/two.log") $(grep -c 'Removing rule: -t raw -D OUTPUT' "$T_TMP/two.log")" "2 2"
+like "-o twice: the echo request and the DNS query are traced" \
+	"$(sed -n '/^Aggregated packets:$/,$p' "$T_TMP/two.txt" | sed 1d | cut -d' ' -f2- | tr '\n' '|')" \
+	'^IP 192\.0\.2\.2 > 192\.0\.2\.53: ICMP echo request.*\|IP 192\.0\.2\.2\.40003 > 192\.0\.2\.53\.53: 4245\+ A\? example\.com\.'
+is "-o twice: ruleset before and after identical" "$(saved_rules "$LAB_C")" "$before"
 
 finish

@@ -173,10 +173,12 @@ out:
 /* ---- the check ------------------------------------------------------ */
 
 /*
- * Options the tool owns: commands, the table and the target.  Exact
- * words only: getopt_long would also take an abbreviation such as
- * "--jum", but abbreviations collide with match options ("-m policy
- * --pol"), and iptables itself refuses a second -j or command.
+ * Options the tool owns: commands, the table and the target.  The long
+ * names are those of iptables' and ip6tables' option tables (iptables.c,
+ * ip6tables.c, xtables.c: original_opts, iptables 1.8), which iptables
+ * reads with getopt_long: any unambiguous abbreviation ("--jum", "--tab",
+ * "--ins") is the option itself, so abbreviations are owned too
+ * (check_long()).
  */
 static const struct owned {
 	char short_opt;
@@ -191,6 +193,27 @@ static const struct owned {
 	 * inserting the TRACE rule. */
 	{ 'C', "--check" },	 { 'V', "--version" },	   { 'h', "--help" },
 };
+
+/*
+ * The other long options of iptables' own table.  A word that abbreviates
+ * one of these as well as an owned option ("--de": --delete,
+ * --delete-chain, --destination) is ambiguous to getopt_long, which
+ * iptables refuses itself.  Not "--fragments": ip6tables lacks it and
+ * reads "--f" as --flush.
+ */
+static const char *const builtin_long[] = {
+	"--source", "--destination", "--src", "--dst", "--protocol",
+	"--in-interface", "--out-interface", "--match", "--numeric",
+	"--verbose", "--wait", "--wait-interval", "--exact", "--line-numbers",
+	"--modprobe", "--set-counters", "--ipv4", "--ipv6",
+};
+
+/*
+ * Match options that are themselves a prefix of an owned option: once
+ * the match is loaded, getopt_long takes the exact name over any
+ * abbreviation ("-m policy --pol ipsec" is not --policy).
+ */
+static const char *const match_exact[] = { "--pol" };
 
 /*
  * iptables' short options (xshared.h IPT_OPTSTRING, iptables 1.8): which
@@ -252,6 +275,43 @@ static bool long_is(const char *w, const char *opt)
 	return strncmp(w, opt, n) == 0 && (w[n] == '\0' || w[n] == '=');
 }
 
+/* Is "--" plus the len bytes at name a prefix of (or all of) opt? */
+static bool abbreviates(const char *name, size_t len, const char *opt)
+{
+	return strlen(opt + 2) >= len && strncmp(name, opt + 2, len) == 0;
+}
+
+/*
+ * Would getopt_long, given iptables' option table, read the word as an
+ * owned option?  The exact name; else an abbreviation of owned options
+ * that abbreviates none of iptables' other options ("--jum", "--del":
+ * --delete or --delete-chain, both owned).  An exact match option name
+ * ("--pol") wins over the abbreviation.
+ */
+static bool long_owned(const char *w)
+{
+	const char *name = w + 2;
+	size_t len = strcspn(name, "="), i;
+	bool hit = false;
+
+	if (len == 0)
+		return false;
+	for (i = 0; i < sizeof(owned) / sizeof(owned[0]); i++) {
+		if (long_is(w, owned[i].long_opt))
+			return true;
+		hit |= abbreviates(name, len, owned[i].long_opt);
+	}
+	if (!hit)
+		return false;
+	for (i = 0; i < sizeof(match_exact) / sizeof(match_exact[0]); i++)
+		if (strlen(match_exact[i] + 2) == len && abbreviates(name, len, match_exact[i]))
+			return false;
+	for (i = 0; i < sizeof(builtin_long) / sizeof(builtin_long[0]); i++)
+		if (abbreviates(name, len, builtin_long[i]))
+			return false;
+	return true;
+}
+
 /*
  * One word starting with "--": 0 if fine (*skip = value words that
  * follow), -EINVAL if owned.
@@ -260,9 +320,8 @@ static int check_long(const char *w, int *skip)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(owned) / sizeof(owned[0]); i++)
-		if (long_is(w, owned[i].long_opt))
-			return -EINVAL;
+	if (long_owned(w))
+		return -EINVAL;
 	if (strchr(w, '='))
 		return 0;
 	for (i = 0; i < sizeof(value_opts) / sizeof(value_opts[0]); i++)

@@ -23,9 +23,11 @@ int rulespec_split(const char *text, char ***argv, char *err, size_t errlen);
  * -A/--append, -I/--insert, -D/--delete, -R/--replace, -N, -X, -F, -Z, -P,
  * -L, -S, -E and their long forms, and -C/--check, -V/--version,
  * -h/--help (iptables would not insert the rule).  Exact words, also as
- * "--jump=X" and in short-option clusters ("-jX", "-vj"); the values of
- * options known to take one ("--comment -j") are skipped.  Returns 0 or
- * -EINVAL with err naming the word.
+ * "--jump=X" and in short-option clusters ("-jX", "-vj"), and every
+ * abbreviation of a long form that iptables' getopt_long would take for
+ * it ("--jum", "--tab=nat", "--ins", "--del"); the values of options
+ * known to take one ("--comment -j") are skipped.  Returns 0 or -EINVAL
+ * with err naming the word.
  */
 int rulespec_check(char *const *argv, char *err, size_t errlen);
 

@@ -206,6 +206,70 @@ Test(rulespec, check_rejects)
 	rejects("-c 1 2 -j X", "-j");
 }
 
+/* getopt_long in iptables takes any unambiguous abbreviation of a long
+ * option: these are the owned options themselves. */
+Test(rulespec, check_rejects_abbreviations)
+{
+	static const char *abbrev[] = {
+		"--jum", "--j", "--tab", "--t", "--app", "--a", "--go", "--g",
+		"--ins", "--del", "--dele", "--delete-", "--delete-c", "--rep",
+		"--ren", "--r", "--re", "--ne", "--new", "--fl", "--z", "--ze",
+		"--po", "--poli", "--lis", "--list-", "--list-r", "--c", "--che",
+		"--vers", "--h", "--hel",
+		/* ip6tables has no --fragments: "--f" is --flush there. */
+		"--f",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(abbrev) / sizeof(abbrev[0]); i++) {
+		char text[64];
+
+		snprintf(text, sizeof(text), "-s 10.0.0.1 %s X", abbrev[i]);
+		rejects(text, abbrev[i]);
+	}
+	rejects("--jum DROP", "--jum");
+	rejects("-p udp --tab filter", "--tab");
+	rejects("--app INPUT", "--app");
+	rejects("--go X", "--go");
+	rejects("--jum=DROP", "--jum=DROP");
+	rejects("--tab=nat -p tcp", "--tab=nat");
+	rejects("-m comment --comment x --ins", "--ins");
+}
+
+Test(rulespec, check_accepts_prefix_neighbours)
+{
+	/* Match options sharing a prefix with an owned one. */
+	accepts("-p tcp -m tcp --dport 53");
+	accepts("--destination 192.0.2.1");
+	accepts("--dst 192.0.2.1 --src 192.0.2.2 --source 192.0.2.3");
+	accepts("-p tcp --tcp-flags SYN,ACK SYN");
+	accepts("-p tcp --tcp-option 2");
+	accepts("-m policy --dir in --pol ipsec");
+	accepts("-m conntrack --ctstate NEW --ctdir ORIGINAL");
+	accepts("-m hashlimit --hashlimit-upto 1/s --hashlimit-name x");
+	accepts("--in-interface lo --out-interface lo --protocol udp");
+	accepts("--fragments");
+	accepts("--fr");
+	accepts("--line-numbers --verbose --exact --numeric");
+	accepts("--set-counters 1 2");
+	/* Longer than any owned name: not an abbreviation. */
+	accepts("--jumps --tables --gotos --inserted --deleted");
+	/* Ambiguous to getopt_long (an owned and another built-in option):
+	 * iptables refuses these itself. */
+	accepts("--de 192.0.2.1");
+	accepts("--i lo");
+	accepts("--in lo");
+	accepts("--l");
+	accepts("--li");
+	accepts("--ver");
+	accepts("--p udp");
+	accepts("--n");
+	/* A target option: not ours to judge (iptables refuses it next to
+	 * -j TRACE as an unknown option). */
+	accepts("--set-mark 1");
+	accepts("--=x");
+}
+
 Test(rulespec, check_shows_word_safely)
 {
 	char word[] = "--jump=ACCEPT\001xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";

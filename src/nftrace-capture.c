@@ -95,7 +95,9 @@ static const struct optdoc options[] = {
 	{ { "user", required_argument, NULL, 'Z' }, 'Z', "USER",
 	  "create the output file as USER, as tcpdump -Z does" },
 	{ { "cleanup", no_argument, NULL, OPT_CLEANUP }, 0, NULL,
-	  "remove TRACE rules left by killed runs (tagged nftrace:) and exit" },
+	  "remove the TRACE rules (tagged nftrace:PID) of runs that are no longer "
+	  "running, keep and name those of running ones, and exit; takes only -4, -6, "
+	  "--backend (what to clean: default both families and backends), -W and --netns" },
 	{ { "help", no_argument, NULL, 'h' }, 'h', NULL, "show this help and exit" },
 	{ { "version", no_argument, NULL, OPT_VERSION }, 'V', NULL, "show the version and exit" },
 };
@@ -107,7 +109,8 @@ static void usage(FILE *f)
 		"         [-l LIMIT] [-L] [-W SECONDS] [-v] [-q] [-Z USER] [--netns NAME]\n"
 		"         [--set-logger] [--backend auto|legacy|nft] [--max-rate EVENTS]\n"
 		"         [--rcvbuf BYTES] [EXPRESSION]\n"
-		"       %s --cleanup [--netns NAME]\n"
+		"       %s --cleanup [-4] [-6] [--backend auto|legacy|nft] [-W SECONDS]\n"
+		"         [--netns NAME]\n"
 		"Trace packets through iptables and nftables: install TRACE rules, print every\n"
 		"rule each packet passes with the rule's text, write the events to pcapng,\n"
 		"remove the rules.  EXPRESSION is a pcap filter (as tcpdump takes it) that\n"
@@ -196,6 +199,7 @@ static void __attribute__((format(printf, 1, 2))) errorf(const char *fmt, ...)
 
 struct config {
 	bool v4, v6;
+	bool family_given;		/* -4 or -6 given */
 	const char *pre_text, *out_text;
 	char **pre, **out;		/* split match words */
 	const char *wfile;
@@ -266,11 +270,28 @@ static char *join_cmdline(int argc, char **argv)
 	return full;
 }
 
+/* "-p" or "--set-logger": how --help names the option getopt_long returned. */
+static const char *option_name(int c)
+{
+	static char buf[64];
+
+	for (size_t i = 0; i < NOPTIONS; i++) {
+		if (options[i].opt.val != c)
+			continue;
+		if (options[i].shortopt)
+			snprintf(buf, sizeof(buf), "-%c", options[i].shortopt);
+		else
+			snprintf(buf, sizeof(buf), "--%s", options[i].opt.name);
+		return buf;
+	}
+	return "?";
+}
+
 static int parse_args(int argc, char **argv, struct config *cfg)
 {
 	struct option longopts[NOPTIONS + 1];
 	unsigned long long v;
-	int c;
+	int c, capture_opt = 0;	/* the first option --cleanup has no use for */
 
 	optdoc_longopts(options, NOPTIONS, longopts);
 	cfg->timeout = 30;
@@ -280,6 +301,13 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 	/* '+': stop at the first non-option, so a filter expression such as
 	 * 'not port 22' is not taken for options. */
 	while ((c = getopt_long(argc, argv, "+46p:o:w:t:c:l:LW:vqZ:hV", longopts, NULL)) != -1) {
+		/* --cleanup is told what to clean (-4, -6, --backend, --netns)
+		 * and how long to wait for the lock (-W); the rest is for a
+		 * capture. */
+		if (!capture_opt && c != '4' && c != '6' && c != 'W' && c != OPT_NETNS &&
+		    c != OPT_BACKEND && c != OPT_CLEANUP && c != 'h' && c != 'V' &&
+		    c != OPT_VERSION && c != '?')
+			capture_opt = c;
 		switch (c) {
 		case '4': cfg->v4 = true; break;
 		case '6': cfg->v6 = true; break;
@@ -342,6 +370,12 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 			return -1;
 		}
 	}
+	if (cfg->cleanup && (capture_opt || optind < argc)) {
+		errorf("--cleanup takes only -4, -6, --backend, -W and --netns, not %s",
+		       capture_opt ? option_name(capture_opt) : "an EXPRESSION");
+		return -1;
+	}
+	cfg->family_given = cfg->v4 || cfg->v6;
 	if (!cfg->v4 && !cfg->v6)
 		cfg->v4 = true;
 	if (optind < argc) {
@@ -1074,26 +1108,32 @@ static int run_cleanup(const struct config *cfg)
 		return EXIT_FAIL;
 	}
 	close(tmpfd);
-	/* Every table of both families: a killed run may have used either. */
+	/* Every table of the families and backends asked for (by default
+	 * all): a killed run may have used either. */
 	for (int i = 0; i < 2; i++) {
-		int r;
+		int r, kept;
 
+		if (cfg->family_given && ((i == 0 && !cfg->v4) || (i == 1 && !cfg->v6)))
+			continue;
 		for (int b = TRACE_BACKEND_LEGACY; b <= TRACE_BACKEND_NFT; b++) {
 			const char *tool = trace_rules_save_tool(fam_of[i], (enum trace_backend)b);
 			char *probe[] = { (char *)tool, NULL };
 			struct runcmd_result res;
 
+			if ((b == TRACE_BACKEND_LEGACY && !strcmp(cfg->backend, "nft")) ||
+			    (b == TRACE_BACKEND_NFT && !strcmp(cfg->backend, "legacy")))
+				continue;
 			/* A flavour that is not installed has nothing to clean. */
 			if (runcmd(probe, lockenv, 256u << 20, &res) < 0)
 				continue;
 			runcmd_result_free(&res);
 			r = trace_rules_cleanup(fam_of[i], (enum trace_backend)b, lockenv, rules_log,
-						NULL, err, sizeof(err));
+						NULL, &kept, err, sizeof(err));
 			if (r < 0) {
 				errorf("%s", err);
 				status = EXIT_FAIL;
 			} else {
-				logf_("Removed %d nftrace rule(s) found by %s", r, tool);
+				logf_("Removed %d nftrace rule(s) found by %s, kept %d", r, tool, kept);
 			}
 		}
 	}

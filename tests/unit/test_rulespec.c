@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "rulespec.h"
+#include "trace_rules.h"
 
 #define END NULL
 
@@ -281,6 +282,73 @@ Test(rulespec, check_shows_word_safely)
 		  "%s", err);
 	cr_expect_eq(rulespec_check(NULL, err, sizeof(err)), 0);
 	rulespec_free(NULL);
+}
+
+/* The tag trace_rules_add() writes, and nothing like it. */
+Test(cleanup, tag_pid)
+{
+	static const char *not_tags[] = {
+		"nftrace:", "nftrace:0", "nftrace:0123", "nftrace:-1", "nftrace:+1",
+		"nftrace:12a", "nftrace:1 ", "nftrace:keepme", "nftrace:4194305",
+		"nftrace:99999999999999999999", "Nftrace:1", "xnftrace:1", "nftrace",
+	};
+	pid_t pid = 0;
+
+	cr_expect(trace_rules_tag_pid("nftrace:1", &pid));
+	cr_expect_eq(pid, 1);
+	cr_expect(trace_rules_tag_pid("nftrace:4194304", &pid));
+	cr_expect_eq(pid, 4194304);
+	for (size_t i = 0; i < sizeof(not_tags) / sizeof(not_tags[0]); i++)
+		cr_expect_not(trace_rules_tag_pid(not_tags[i], &pid), "'%s'", not_tags[i]);
+}
+
+static enum trace_rule_kind classify(const char *table, const char *line, pid_t *pid)
+{
+	char **words = NULL, err[128];
+	int n = rulespec_split(line, &words, err, sizeof(err));
+	enum trace_rule_kind k;
+
+	cr_assert_geq(n, 0, "%s", err);
+	k = trace_rules_classify(table, words, n, pid);
+	rulespec_free(words);
+	return k;
+}
+
+Test(cleanup, classify)
+{
+	pid_t pid = 0;
+
+	cr_expect_eq(classify("raw", "-A PREROUTING -s 192.0.2.53/32 -m comment --comment "
+			      "nftrace:4321 -j TRACE", &pid), TRACE_RULE_OURS);
+	cr_expect_eq(pid, 4321);
+	cr_expect_eq(classify("raw", "-A OUTPUT -p udp -m comment --comment \"nftrace:7\" "
+			      "-m limit --limit 10/sec -j TRACE", &pid), TRACE_RULE_OURS);
+	cr_expect_eq(pid, 7);
+	/* A user's rule: another table, target, chain or tag. */
+	cr_expect_eq(classify("filter", "-A INPUT -m comment --comment nftrace:keepme -j ACCEPT",
+			      &pid), TRACE_RULE_FOREIGN);
+	cr_expect_eq(classify("filter", "-A INPUT -m comment --comment nftrace:12 -j ACCEPT",
+			      &pid), TRACE_RULE_FOREIGN);
+	cr_expect_eq(classify("raw", "-A PREROUTING -m comment --comment nftrace:12 -j CT "
+			      "--notrack", &pid), TRACE_RULE_FOREIGN);
+	cr_expect_eq(classify("raw", "-A PREROUTING -m comment --comment nftrace:12 -j ACCEPT",
+			      &pid), TRACE_RULE_FOREIGN);
+	cr_expect_eq(classify("raw", "-A MYCHAIN -m comment --comment nftrace:12 -j TRACE",
+			      &pid), TRACE_RULE_FOREIGN);
+	cr_expect_eq(classify("raw", "-A OUTPUT -m comment --comment nftrace:abc -j TRACE",
+			      &pid), TRACE_RULE_FOREIGN);
+	cr_expect_eq(classify("raw", "-A OUTPUT -m comment --comment nftrace:012 -j TRACE",
+			      &pid), TRACE_RULE_FOREIGN);
+	cr_expect_eq(classify("raw", "-A OUTPUT -m comment --comment nftrace:12 -m comment "
+			      "--comment x -j TRACE", &pid), TRACE_RULE_FOREIGN);
+	cr_expect_eq(classify("raw", "-A OUTPUT -m comment --comment \"nftrace:12 x\" -j TRACE",
+			      &pid), TRACE_RULE_FOREIGN);
+	/* Nothing to do with nftrace. */
+	cr_expect_eq(classify("raw", "-A OUTPUT -p icmp -j TRACE", &pid), TRACE_RULE_UNTAGGED);
+	cr_expect_eq(classify("raw", "-A OUTPUT -m comment --comment \"see nftrace:12\" -j TRACE",
+			      &pid), TRACE_RULE_UNTAGGED);
+	cr_expect_eq(classify("filter", "-A INPUT -m comment --comment keep -j ACCEPT", &pid),
+		     TRACE_RULE_UNTAGGED);
 }
 
 static uint32_t rnd(uint32_t *s)

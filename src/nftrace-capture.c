@@ -62,7 +62,9 @@ enum {
 
 static const struct optdoc options[] = {
 	{ { "ipv4", no_argument, NULL, '4' }, '4', NULL, "trace IPv4 with iptables (the default)" },
-	{ { "ipv6", no_argument, NULL, '6' }, '6', NULL, "trace IPv6 with ip6tables (with -4: both)" },
+	{ { "ipv6", no_argument, NULL, '6' }, '6', NULL,
+	  "trace IPv6 with ip6tables (with -4: both, and each RULE goes into both, so it "
+	  "must suit both: else run -4 and -6 separately)" },
 	{ { "prerouting", required_argument, NULL, 'p' }, 'p', "RULE",
 	  "insert a TRACE rule with these match options at the top of raw PREROUTING" },
 	{ { "output", required_argument, NULL, 'o' }, 'o', "RULE",
@@ -256,6 +258,27 @@ static int split_rule(const char *opt, const char *text, char ***argv)
 	return 0;
 }
 
+/* One RULE goes into the rules of every family asked for: with -4 -6 it
+ * must suit both, which is found out before any rule is inserted. */
+static int rule_fits_families(const struct config *cfg, const char *opt, const char *text,
+			      char *const *argv)
+{
+	char err[256];
+
+	for (int i = 0; i < 2; i++) {
+		if ((i == 0 && !cfg->v4) || (i == 1 && !cfg->v6))
+			continue;
+		if (rulespec_check_family(argv, i ? 10 : 2, err, sizeof(err)) < 0) {
+			errorf("%s '%s': %s%s", opt, text, err,
+			       cfg->v4 && cfg->v6 ? ".\nWith -4 -6 the same RULE goes into both "
+			       "iptables and ip6tables: give one that suits both, or run -4 and -6 "
+			       "separately" : "");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static char *join_cmdline(int argc, char **argv)
 {
 	char *s, *full;
@@ -392,9 +415,11 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 			strcat(cfg->filter, argv[i]);
 		}
 	}
-	if (cfg->pre_text && split_rule("-p", cfg->pre_text, &cfg->pre) < 0)
+	if (cfg->pre_text && (split_rule("-p", cfg->pre_text, &cfg->pre) < 0 ||
+			      rule_fits_families(cfg, "-p", cfg->pre_text, cfg->pre) < 0))
 		return -1;
-	if (cfg->out_text && split_rule("-o", cfg->out_text, &cfg->out) < 0)
+	if (cfg->out_text && (split_rule("-o", cfg->out_text, &cfg->out) < 0 ||
+			      rule_fits_families(cfg, "-o", cfg->out_text, cfg->out) < 0))
 		return -1;
 	if (cfg->limit && (!*cfg->limit || strpbrk(cfg->limit, " \t\n"))) {
 		errorf("-l: '%s' is not a rate such as 10/second", cfg->limit);
@@ -1299,7 +1324,9 @@ int main(int argc, char **argv)
 	}
 	r = trace_rules_install(&tr, rules_log, NULL, err, sizeof(err));
 	if (r < 0) {
-		errorf("%s", err);
+		errorf("%s%s", err, r == -EINVAL && cfg.v4 && cfg.v6 && (cfg.pre || cfg.out) ?
+		       "\nWith -4 -6 the same RULE goes into both iptables and ip6tables: give "
+		       "one that suits both, or run -4 and -6 separately" : "");
 		status = r == -EINVAL ? EXIT_USAGE : EXIT_FAIL;
 		goto out_unlock;
 	}

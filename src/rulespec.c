@@ -8,6 +8,7 @@
  * operators (; | & < > ( )), '#', '$', '`', '~' and globs are ordinary
  * characters, nothing is expanded.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -382,6 +383,117 @@ int rulespec_check(char *const *argv, char *err, size_t errlen)
 			ret = check_short(w, &skip);
 		if (ret < 0)
 			return reject(w, err, errlen);
+	}
+	return 0;
+}
+
+/* ---- the family check ------------------------------------------------ */
+
+/* "--source", "--src", "--destination", "--dst" or an abbreviation only
+ * of them ("--sour", "--ds"), with or without "=value". */
+static bool long_is_addr(const char *w)
+{
+	static const struct { const char *name; size_t min; } addr[] = {
+		{ "source", 2 }, { "src", 2 }, { "destination", 3 }, { "dst", 2 },
+	};
+	const char *name = w + 2;
+	size_t len = strcspn(name, "=");
+
+	for (size_t i = 0; i < sizeof(addr) / sizeof(addr[0]); i++)
+		if (len >= addr[i].min && len <= strlen(addr[i].name) &&
+		    !strncmp(name, addr[i].name, len))
+			return true;
+	return false;
+}
+
+/*
+ * The value of -s/-d: "ADDR[/MASK][,ADDR[/MASK]...]".  An address
+ * literal of the other family: -EINVAL, err naming it.  Names are for
+ * iptables to resolve.
+ */
+static int check_addrs(const char *opt, const char *val, int family, char *err, size_t errlen)
+{
+	const char *p = val;
+	char oshow[SHOW_MAX + 4];
+
+	while (*p == '!')
+		p++;
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		size_t a = strcspn(p, ",/");
+		char addr[INET6_ADDRSTRLEN + 8], buf[16], show[SHOW_MAX + 4];
+		int other = family == 10 ? AF_INET : AF_INET6;
+
+		if (a < sizeof(addr)) {
+			memcpy(addr, p, a);
+			addr[a] = '\0';
+			if (inet_pton(other, addr, buf) == 1) {
+				show_word(show, addr);
+				show_word(oshow, opt);
+				errbuf_set(err, errlen,
+					   "%s %s is an %s address, which an %s rule (%s) cannot hold",
+					   oshow, show, family == 10 ? "IPv4" : "IPv6",
+					   family == 10 ? "IPv6" : "IPv4",
+					   family == 10 ? "ip6tables, -6" : "iptables, -4");
+				return -EINVAL;
+			}
+		}
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+int rulespec_check_family(char *const *argv, int family, char *err, size_t errlen)
+{
+	int skip = 0;
+
+	if (!argv)
+		return 0;
+	for (size_t i = 0; argv[i]; i++) {
+		const char *w = argv[i], *val = NULL;
+		char opt[SHOW_MAX + 4] = "";
+		bool next = false;
+
+		if (skip) {
+			skip--;
+			continue;
+		}
+		if (w[0] != '-' || w[1] == '\0' || (w[1] == '-' && w[2] == '\0'))
+			continue;
+		if (w[1] == '-') {
+			check_long(w, &skip);
+			if (long_is_addr(w)) {
+				const char *eq = strchr(w, '=');
+
+				snprintf(opt, sizeof(opt), "%.*s", (int)strcspn(w, "="), w);
+				if (eq)
+					val = eq + 1;
+				else
+					next = true;
+			}
+		} else {
+			for (size_t k = 1; w[k]; k++) {
+				if (strchr(short_flags, w[k]))
+					continue;
+				if (w[k] == 's' || w[k] == 'd') {
+					snprintf(opt, sizeof(opt), "-%c", w[k]);
+					if (w[k + 1])
+						val = w + k + 1;
+					else
+						next = true;
+				}
+				break;
+			}
+			check_short(w, &skip);
+		}
+		if (next && argv[i + 1]) {
+			val = argv[i + 1];
+			skip = skip > 1 ? skip : 1;
+		}
+		if (val && check_addrs(opt, val, family, err, errlen) < 0)
+			return -EINVAL;
 	}
 	return 0;
 }

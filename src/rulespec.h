@@ -31,6 +31,15 @@ int rulespec_split(const char *text, char ***argv, char *err, size_t errlen);
  */
 int rulespec_check(char *const *argv, char *err, size_t errlen);
 
+/*
+ * For a RULE that passed rulespec_check(): can it go into the rules of
+ * family (2 AF_INET: iptables, 10 AF_INET6: ip6tables)?  An address
+ * literal of the other family as the value of -s/-d (and their long
+ * forms, in lists and with a mask) cannot.  Returns 0, or -EINVAL with
+ * err naming the option and address.  Names are left to iptables.
+ */
+int rulespec_check_family(char *const *argv, int family, char *err, size_t errlen);
+
 void rulespec_free(char **argv); /* NULL-safe */
 
 #endif

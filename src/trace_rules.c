@@ -268,7 +268,12 @@ int trace_rules_install(struct trace_rules *tr, trace_rules_log_fn log, void *ar
 		log_rule(log, arg, "Adding rule", r->ins);
 		ret = run_tool(r->ins, tr->lockenv, err, errlen);
 		if (ret < 0) {
-			char ignored[256];
+			char ignored[256], *e = strdup(err);
+
+			/* Which of the rules: with -4 -6 one RULE makes two. */
+			snprintf(err, errlen, "the %s rule for raw %s was not inserted: %s",
+				 r->family == 10 ? "IPv6" : "IPv4", r->chain, e ? e : "");
+			free(e);
 
 			trace_rules_remove(tr, log, arg, ignored, sizeof(ignored));
 			return ret;

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 need_root
 need_tool ip iptables-legacy iptables-legacy-save python3 flock
-plan 31
+plan 33
 
 NS=nftX$$
 netns_add "$NS" || { not_ok "netns"; finish; exit 1; }
@@ -81,6 +81,16 @@ rc=$?
 is "rejected rule: exit 2" "$rc" 2
 like "rejected rule: iptables' message is shown" "$(tr '\n' ' ' <"$T_TMP/rej.log")" 'no-such-option|unknown option'
 is "rejected rule: nothing left installed" "$(saved_rules "$NS")" "$before"
+
+# -4 -6: one RULE for both families; an IPv4 address cannot go into
+# ip6tables, which is said before any rule goes in.
+(cap -t 5 -p '-s 192.0.2.53') >/dev/null 2>"$T_TMP/fam.log"
+rc=$?
+like "-4 -6 with an IPv4 address: exit 2 naming the IPv6 rule and the address" \
+	"$rc $(tr '\n' ' ' <"$T_TMP/fam.log")" \
+	"^2 .*-p '-s 192\.0\.2\.53': -s 192\.0\.2\.53 is an IPv4 address, which an IPv6 rule \(ip6tables, -6\) cannot hold.*run -4 and -6 separately"
+is "-4 -6 with an IPv4 address: nothing inserted, ruleset unchanged" \
+	"$(grep -c 'Adding rule' "$T_TMP/fam.log") $(saved_rules "$NS")" "0 $before"
 
 (cap -t 5 -p '-p icmp -j ACCEPT') >/dev/null 2>"$T_TMP/own.log"
 rc=$?

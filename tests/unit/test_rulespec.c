@@ -284,6 +284,73 @@ Test(rulespec, check_shows_word_safely)
 	rulespec_free(NULL);
 }
 
+static int family_check(const char *text, int family, char *err, size_t errlen)
+{
+	char **argv = NULL;
+	int r;
+
+	cr_assert_geq(rulespec_split(text, &argv, err, errlen), 0, "'%s'", text);
+	cr_assert_eq(rulespec_check(argv, err, errlen), 0, "'%s': %s", text, err);
+	r = rulespec_check_family(argv, family, err, errlen);
+	rulespec_free(argv);
+	return r;
+}
+
+static void fits(const char *text, int family)
+{
+	char err[200] = "";
+
+	cr_expect_eq(family_check(text, family, err, sizeof(err)), 0, "'%s' (%d): %s", text,
+		     family, err);
+}
+
+static void misfits(const char *text, int family, const char *want)
+{
+	char err[200] = "";
+
+	cr_expect_eq(family_check(text, family, err, sizeof(err)), -EINVAL, "'%s' (%d) fits",
+		     text, family);
+	cr_expect_str_eq(err, want, "'%s'", text);
+}
+
+/* With -4 -6 one RULE goes into iptables and ip6tables: an address of the
+ * other family is found before anything is inserted. */
+Test(rulespec, check_family)
+{
+	const char *v4in6 = "-s 192.0.2.53 is an IPv4 address, which an IPv6 rule "
+			    "(ip6tables, -6) cannot hold";
+
+	misfits("-s 192.0.2.53", 10, v4in6);
+	misfits("-p udp -s 192.0.2.53/32 --sport 53", 10, v4in6);
+	misfits("! -s 192.0.2.53", 10, v4in6);
+	misfits("-s 2001:db8::1,192.0.2.53/24", 10, v4in6);
+	misfits("-s192.0.2.53", 10, v4in6);
+	misfits("-vs 192.0.2.53", 10, v4in6);
+	misfits("-d 192.0.2.0/255.255.255.0", 10,
+		"-d 192.0.2.0 is an IPv4 address, which an IPv6 rule (ip6tables, -6) cannot hold");
+	misfits("--src=192.0.2.53", 10,
+		"--src 192.0.2.53 is an IPv4 address, which an IPv6 rule (ip6tables, -6) cannot hold");
+	misfits("--sour 192.0.2.53", 10,
+		"--sour 192.0.2.53 is an IPv4 address, which an IPv6 rule (ip6tables, -6) cannot hold");
+	misfits("--destination 192.0.2.53", 10,
+		"--destination 192.0.2.53 is an IPv4 address, which an IPv6 rule (ip6tables, -6) "
+		"cannot hold");
+	misfits("-s 2001:db8::53", 2,
+		"-s 2001:db8::53 is an IPv6 address, which an IPv4 rule (iptables, -4) cannot hold");
+	misfits("-d ::ffff:192.0.2.1/128", 2,
+		"-d ::ffff:192.0.2.1 is an IPv6 address, which an IPv4 rule (iptables, -4) cannot hold");
+
+	fits("-s 192.0.2.53 -d 192.0.2.0/24", 2);
+	fits("-s 2001:db8::53/128 -p ipv6-icmp", 10);
+	fits("-p udp --sport 53", 2);
+	fits("-p udp --sport 53", 10);
+	fits("-s dns.example", 10);		/* names: iptables resolves them */
+	fits("-m comment --comment 192.0.2.1", 10);
+	fits("-m comment --comment -s 192.0.2.1", 10);
+	fits("-m iprange --src-range 192.0.2.1-192.0.2.9", 2);
+	fits("", 10);
+}
+
 /* The tag trace_rules_add() writes, and nothing like it. */
 Test(cleanup, tag_pid)
 {

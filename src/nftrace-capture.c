@@ -62,7 +62,9 @@ enum {
 
 static const struct optdoc options[] = {
 	{ { "ipv4", no_argument, NULL, '4' }, '4', NULL, "trace IPv4 with iptables (the default)" },
-	{ { "ipv6", no_argument, NULL, '6' }, '6', NULL, "trace IPv6 with ip6tables (with -4: both)" },
+	{ { "ipv6", no_argument, NULL, '6' }, '6', NULL,
+	  "trace IPv6 with ip6tables (with -4: both, and each RULE goes into both, so it "
+	  "must suit both: else run -4 and -6 separately)" },
 	{ { "prerouting", required_argument, NULL, 'p' }, 'p', "RULE",
 	  "insert a TRACE rule with these match options at the top of raw PREROUTING "
 	  "(-p and -o may be repeated: a packet matching any rule is traced)" },
@@ -96,7 +98,9 @@ static const struct optdoc options[] = {
 	{ { "user", required_argument, NULL, 'Z' }, 'Z', "USER",
 	  "create the output file as USER, as tcpdump -Z does" },
 	{ { "cleanup", no_argument, NULL, OPT_CLEANUP }, 0, NULL,
-	  "remove TRACE rules left by killed runs (tagged nftrace:) and exit" },
+	  "remove the TRACE rules (tagged nftrace:PID) of runs that are no longer "
+	  "running, keep and name those of running ones, and exit; takes only -4, -6, "
+	  "--backend (what to clean: default both families and backends), -W and --netns" },
 	{ { "help", no_argument, NULL, 'h' }, 'h', NULL, "show this help and exit" },
 	{ { "version", no_argument, NULL, OPT_VERSION }, 'V', NULL, "show the version and exit" },
 };
@@ -108,7 +112,8 @@ static void usage(FILE *f)
 		"         [-l LIMIT] [-L] [-W SECONDS] [-v] [-q] [-Z USER] [--netns NAME]\n"
 		"         [--set-logger] [--backend auto|legacy|nft] [--max-rate EVENTS]\n"
 		"         [--rcvbuf BYTES] [EXPRESSION]\n"
-		"       %s --cleanup [--netns NAME]\n"
+		"       %s --cleanup [-4] [-6] [--backend auto|legacy|nft] [-W SECONDS]\n"
+		"         [--netns NAME]\n"
 		"Trace packets through iptables and nftables: install TRACE rules, print every\n"
 		"rule each packet passes with the rule's text, write the events to pcapng,\n"
 		"remove the rules.  EXPRESSION is a pcap filter (as tcpdump takes it) that\n"
@@ -199,6 +204,7 @@ static void __attribute__((format(printf, 1, 2))) errorf(const char *fmt, ...)
 
 struct config {
 	bool v4, v6;
+	bool family_given;		/* -4 or -6 given */
 	struct {			/* -p and -o, in command-line order */
 		const char *chain;	/* PREROUTING or OUTPUT */
 		const char *text;
@@ -259,6 +265,27 @@ static int split_rule(const char *opt, const char *text, char ***argv)
 	return 0;
 }
 
+/* One RULE goes into the rules of every family asked for: with -4 -6 it
+ * must suit both, which is found out before any rule is inserted. */
+static int rule_fits_families(const struct config *cfg, const char *opt, const char *text,
+			      char *const *argv)
+{
+	char err[256];
+
+	for (int i = 0; i < 2; i++) {
+		if ((i == 0 && !cfg->v4) || (i == 1 && !cfg->v6))
+			continue;
+		if (rulespec_check_family(argv, i ? 10 : 2, err, sizeof(err)) < 0) {
+			errorf("%s '%s': %s%s", opt, text, err,
+			       cfg->v4 && cfg->v6 ? ".\nWith -4 -6 the same RULE goes into both "
+			       "iptables and ip6tables: give one that suits both, or run -4 and -6 "
+			       "separately" : "");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static char *join_cmdline(int argc, char **argv)
 {
 	char *s, *full;
@@ -273,11 +300,28 @@ static char *join_cmdline(int argc, char **argv)
 	return full;
 }
 
+/* "-p" or "--set-logger": how --help names the option getopt_long returned. */
+static const char *option_name(int c)
+{
+	static char buf[64];
+
+	for (size_t i = 0; i < NOPTIONS; i++) {
+		if (options[i].opt.val != c)
+			continue;
+		if (options[i].shortopt)
+			snprintf(buf, sizeof(buf), "-%c", options[i].shortopt);
+		else
+			snprintf(buf, sizeof(buf), "--%s", options[i].opt.name);
+		return buf;
+	}
+	return "?";
+}
+
 static int parse_args(int argc, char **argv, struct config *cfg)
 {
 	struct option longopts[NOPTIONS + 1];
 	unsigned long long v;
-	int c;
+	int c, capture_opt = 0;	/* the first option --cleanup has no use for */
 
 	optdoc_longopts(options, NOPTIONS, longopts);
 	cfg->timeout = 30;
@@ -287,6 +331,13 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 	/* '+': stop at the first non-option, so a filter expression such as
 	 * 'not port 22' is not taken for options. */
 	while ((c = getopt_long(argc, argv, "+46p:o:w:t:c:l:LW:vqZ:hV", longopts, NULL)) != -1) {
+		/* --cleanup is told what to clean (-4, -6, --backend, --netns)
+		 * and how long to wait for the lock (-W); the rest is for a
+		 * capture. */
+		if (!capture_opt && c != '4' && c != '6' && c != 'W' && c != OPT_NETNS &&
+		    c != OPT_BACKEND && c != OPT_CLEANUP && c != 'h' && c != 'V' &&
+		    c != OPT_VERSION && c != '?')
+			capture_opt = c;
 		switch (c) {
 		case '4': cfg->v4 = true; break;
 		case '6': cfg->v6 = true; break;
@@ -356,6 +407,12 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 			return -1;
 		}
 	}
+	if (cfg->cleanup && (capture_opt || optind < argc)) {
+		errorf("--cleanup takes only -4, -6, --backend, -W and --netns, not %s",
+		       capture_opt ? option_name(capture_opt) : "an EXPRESSION");
+		return -1;
+	}
+	cfg->family_given = cfg->v4 || cfg->v6;
 	if (!cfg->v4 && !cfg->v6)
 		cfg->v4 = true;
 	if (optind < argc) {
@@ -372,10 +429,13 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 			strcat(cfg->filter, argv[i]);
 		}
 	}
-	for (size_t i = 0; i < cfg->nrules; i++)
-		if (split_rule(cfg->rules[i].chain[0] == 'P' ? "-p" : "-o", cfg->rules[i].text,
-			       &cfg->rules[i].match) < 0)
+	for (size_t i = 0; i < cfg->nrules; i++) {
+		const char *opt = cfg->rules[i].chain[0] == 'P' ? "-p" : "-o";
+
+		if (split_rule(opt, cfg->rules[i].text, &cfg->rules[i].match) < 0 ||
+		    rule_fits_families(cfg, opt, cfg->rules[i].text, cfg->rules[i].match) < 0)
 			return -1;
+	}
 	if (cfg->limit && (!*cfg->limit || strpbrk(cfg->limit, " \t\n"))) {
 		errorf("-l: '%s' is not a rate such as 10/second", cfg->limit);
 		return -1;
@@ -1094,26 +1154,32 @@ static int run_cleanup(const struct config *cfg)
 		return EXIT_FAIL;
 	}
 	close(tmpfd);
-	/* Every table of both families: a killed run may have used either. */
+	/* Every table of the families and backends asked for (by default
+	 * all): a killed run may have used either. */
 	for (int i = 0; i < 2; i++) {
-		int r;
+		int r, kept;
 
+		if (cfg->family_given && ((i == 0 && !cfg->v4) || (i == 1 && !cfg->v6)))
+			continue;
 		for (int b = TRACE_BACKEND_LEGACY; b <= TRACE_BACKEND_NFT; b++) {
 			const char *tool = trace_rules_save_tool(fam_of[i], (enum trace_backend)b);
 			char *probe[] = { (char *)tool, NULL };
 			struct runcmd_result res;
 
+			if ((b == TRACE_BACKEND_LEGACY && !strcmp(cfg->backend, "nft")) ||
+			    (b == TRACE_BACKEND_NFT && !strcmp(cfg->backend, "legacy")))
+				continue;
 			/* A flavour that is not installed has nothing to clean. */
 			if (runcmd(probe, lockenv, 256u << 20, &res) < 0)
 				continue;
 			runcmd_result_free(&res);
 			r = trace_rules_cleanup(fam_of[i], (enum trace_backend)b, lockenv, rules_log,
-						NULL, err, sizeof(err));
+						NULL, &kept, err, sizeof(err));
 			if (r < 0) {
 				errorf("%s", err);
 				status = EXIT_FAIL;
 			} else {
-				logf_("Removed %d nftrace rule(s) found by %s", r, tool);
+				logf_("Removed %d nftrace rule(s) found by %s, kept %d", r, tool, kept);
 			}
 		}
 	}
@@ -1280,7 +1346,9 @@ int main(int argc, char **argv)
 	}
 	r = trace_rules_install(&tr, rules_log, NULL, err, sizeof(err));
 	if (r < 0) {
-		errorf("%s", err);
+		errorf("%s%s", err, r == -EINVAL && cfg.v4 && cfg.v6 && cfg.nrules ?
+		       "\nWith -4 -6 the same RULE goes into both iptables and ip6tables: give "
+		       "one that suits both, or run -4 and -6 separately" : "");
 		status = r == -EINVAL ? EXIT_USAGE : EXIT_FAIL;
 		goto out_unlock;
 	}

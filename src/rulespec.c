@@ -8,6 +8,7 @@
  * operators (; | & < > ( )), '#', '$', '`', '~' and globs are ordinary
  * characters, nothing is expanded.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -173,10 +174,12 @@ out:
 /* ---- the check ------------------------------------------------------ */
 
 /*
- * Options the tool owns: commands, the table and the target.  Exact
- * words only: getopt_long would also take an abbreviation such as
- * "--jum", but abbreviations collide with match options ("-m policy
- * --pol"), and iptables itself refuses a second -j or command.
+ * Options the tool owns: commands, the table and the target.  The long
+ * names are those of iptables' and ip6tables' option tables (iptables.c,
+ * ip6tables.c, xtables.c: original_opts, iptables 1.8), which iptables
+ * reads with getopt_long: any unambiguous abbreviation ("--jum", "--tab",
+ * "--ins") is the option itself, so abbreviations are owned too
+ * (check_long()).
  */
 static const struct owned {
 	char short_opt;
@@ -191,6 +194,27 @@ static const struct owned {
 	 * inserting the TRACE rule. */
 	{ 'C', "--check" },	 { 'V', "--version" },	   { 'h', "--help" },
 };
+
+/*
+ * The other long options of iptables' own table.  A word that abbreviates
+ * one of these as well as an owned option ("--de": --delete,
+ * --delete-chain, --destination) is ambiguous to getopt_long, which
+ * iptables refuses itself.  Not "--fragments": ip6tables lacks it and
+ * reads "--f" as --flush.
+ */
+static const char *const builtin_long[] = {
+	"--source", "--destination", "--src", "--dst", "--protocol",
+	"--in-interface", "--out-interface", "--match", "--numeric",
+	"--verbose", "--wait", "--wait-interval", "--exact", "--line-numbers",
+	"--modprobe", "--set-counters", "--ipv4", "--ipv6",
+};
+
+/*
+ * Match options that are themselves a prefix of an owned option: once
+ * the match is loaded, getopt_long takes the exact name over any
+ * abbreviation ("-m policy --pol ipsec" is not --policy).
+ */
+static const char *const match_exact[] = { "--pol" };
 
 /*
  * iptables' short options (xshared.h IPT_OPTSTRING, iptables 1.8): which
@@ -252,6 +276,43 @@ static bool long_is(const char *w, const char *opt)
 	return strncmp(w, opt, n) == 0 && (w[n] == '\0' || w[n] == '=');
 }
 
+/* Is "--" plus the len bytes at name a prefix of (or all of) opt? */
+static bool abbreviates(const char *name, size_t len, const char *opt)
+{
+	return strlen(opt + 2) >= len && strncmp(name, opt + 2, len) == 0;
+}
+
+/*
+ * Would getopt_long, given iptables' option table, read the word as an
+ * owned option?  The exact name; else an abbreviation of owned options
+ * that abbreviates none of iptables' other options ("--jum", "--del":
+ * --delete or --delete-chain, both owned).  An exact match option name
+ * ("--pol") wins over the abbreviation.
+ */
+static bool long_owned(const char *w)
+{
+	const char *name = w + 2;
+	size_t len = strcspn(name, "="), i;
+	bool hit = false;
+
+	if (len == 0)
+		return false;
+	for (i = 0; i < sizeof(owned) / sizeof(owned[0]); i++) {
+		if (long_is(w, owned[i].long_opt))
+			return true;
+		hit |= abbreviates(name, len, owned[i].long_opt);
+	}
+	if (!hit)
+		return false;
+	for (i = 0; i < sizeof(match_exact) / sizeof(match_exact[0]); i++)
+		if (strlen(match_exact[i] + 2) == len && abbreviates(name, len, match_exact[i]))
+			return false;
+	for (i = 0; i < sizeof(builtin_long) / sizeof(builtin_long[0]); i++)
+		if (abbreviates(name, len, builtin_long[i]))
+			return false;
+	return true;
+}
+
 /*
  * One word starting with "--": 0 if fine (*skip = value words that
  * follow), -EINVAL if owned.
@@ -260,9 +321,8 @@ static int check_long(const char *w, int *skip)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(owned) / sizeof(owned[0]); i++)
-		if (long_is(w, owned[i].long_opt))
-			return -EINVAL;
+	if (long_owned(w))
+		return -EINVAL;
 	if (strchr(w, '='))
 		return 0;
 	for (i = 0; i < sizeof(value_opts) / sizeof(value_opts[0]); i++)
@@ -323,6 +383,117 @@ int rulespec_check(char *const *argv, char *err, size_t errlen)
 			ret = check_short(w, &skip);
 		if (ret < 0)
 			return reject(w, err, errlen);
+	}
+	return 0;
+}
+
+/* ---- the family check ------------------------------------------------ */
+
+/* "--source", "--src", "--destination", "--dst" or an abbreviation only
+ * of them ("--sour", "--ds"), with or without "=value". */
+static bool long_is_addr(const char *w)
+{
+	static const struct { const char *name; size_t min; } addr[] = {
+		{ "source", 2 }, { "src", 2 }, { "destination", 3 }, { "dst", 2 },
+	};
+	const char *name = w + 2;
+	size_t len = strcspn(name, "=");
+
+	for (size_t i = 0; i < sizeof(addr) / sizeof(addr[0]); i++)
+		if (len >= addr[i].min && len <= strlen(addr[i].name) &&
+		    !strncmp(name, addr[i].name, len))
+			return true;
+	return false;
+}
+
+/*
+ * The value of -s/-d: "ADDR[/MASK][,ADDR[/MASK]...]".  An address
+ * literal of the other family: -EINVAL, err naming it.  Names are for
+ * iptables to resolve.
+ */
+static int check_addrs(const char *opt, const char *val, int family, char *err, size_t errlen)
+{
+	const char *p = val;
+	char oshow[SHOW_MAX + 4];
+
+	while (*p == '!')
+		p++;
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		size_t a = strcspn(p, ",/");
+		char addr[INET6_ADDRSTRLEN + 8], buf[16], show[SHOW_MAX + 4];
+		int other = family == 10 ? AF_INET : AF_INET6;
+
+		if (a < sizeof(addr)) {
+			memcpy(addr, p, a);
+			addr[a] = '\0';
+			if (inet_pton(other, addr, buf) == 1) {
+				show_word(show, addr);
+				show_word(oshow, opt);
+				errbuf_set(err, errlen,
+					   "%s %s is an %s address, which an %s rule (%s) cannot hold",
+					   oshow, show, family == 10 ? "IPv4" : "IPv6",
+					   family == 10 ? "IPv6" : "IPv4",
+					   family == 10 ? "ip6tables, -6" : "iptables, -4");
+				return -EINVAL;
+			}
+		}
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+int rulespec_check_family(char *const *argv, int family, char *err, size_t errlen)
+{
+	int skip = 0;
+
+	if (!argv)
+		return 0;
+	for (size_t i = 0; argv[i]; i++) {
+		const char *w = argv[i], *val = NULL;
+		char opt[SHOW_MAX + 4] = "";
+		bool next = false;
+
+		if (skip) {
+			skip--;
+			continue;
+		}
+		if (w[0] != '-' || w[1] == '\0' || (w[1] == '-' && w[2] == '\0'))
+			continue;
+		if (w[1] == '-') {
+			check_long(w, &skip);
+			if (long_is_addr(w)) {
+				const char *eq = strchr(w, '=');
+
+				snprintf(opt, sizeof(opt), "%.*s", (int)strcspn(w, "="), w);
+				if (eq)
+					val = eq + 1;
+				else
+					next = true;
+			}
+		} else {
+			for (size_t k = 1; w[k]; k++) {
+				if (strchr(short_flags, w[k]))
+					continue;
+				if (w[k] == 's' || w[k] == 'd') {
+					snprintf(opt, sizeof(opt), "-%c", w[k]);
+					if (w[k + 1])
+						val = w + k + 1;
+					else
+						next = true;
+				}
+				break;
+			}
+			check_short(w, &skip);
+		}
+		if (next && argv[i + 1]) {
+			val = argv[i + 1];
+			skip = skip > 1 ? skip : 1;
+		}
+		if (val && check_addrs(opt, val, family, err, errlen) < 0)
+			return -EINVAL;
 	}
 	return 0;
 }

@@ -5,7 +5,8 @@
  * The system's own iptables does the work, run by fork/exec with an argv
  * (runcmd), never through a shell.  Every rule carries
  * "-m comment --comment nftrace:<pid>" so `iptables -S` shows where it came
- * from and --cleanup can find rules of killed runs.  The caller holds the
+ * from and --cleanup can find rules of killed runs (and keep those of
+ * runs still going).  The caller holds the
  * xtables lock around install and remove; the tools are pointed at a
  * private lock file (XTABLES_LOCKFILE) so they do not wait for ours.
  */
@@ -15,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 enum trace_backend {
 	TRACE_BACKEND_LEGACY = 0,	/* iptables-legacy: TRACE -> nfnetlink_log */
@@ -84,13 +86,34 @@ int trace_rules_install(struct trace_rules *tr, trace_rules_log_fn log, void *ar
 int trace_rules_remove(struct trace_rules *tr, trace_rules_log_fn log, void *arg,
 		       char *err, size_t errlen);
 
+/* Is comment a capture's tag, "nftrace:" and a pid in decimal as
+ * trace_rules_add() writes it (no sign, no leading zero)?  Sets *pid. */
+bool trace_rules_tag_pid(const char *comment, pid_t *pid);
+
+enum trace_rule_kind {
+	TRACE_RULE_UNTAGGED,	/* no comment starting "nftrace:" */
+	TRACE_RULE_FOREIGN,	/* such a comment, but not a rule nftrace-capture writes */
+	TRACE_RULE_OURS,	/* -A PREROUTING|OUTPUT ... --comment nftrace:<pid> ... -j TRACE
+				 * in table raw: *pid set */
+};
+
+/* One "-A CHAIN ..." line of -save output of table, split into nw words. */
+enum trace_rule_kind trace_rules_classify(const char *table, char *const *words, int nw,
+					  pid_t *pid);
+
 /*
- * --cleanup: remove every rule tagged "nftrace:" from every table of the
- * given family and backend, found in the -save output.  Returns the number
- * removed, or -errno with err set.
+ * --cleanup: remove the rules of captures that are no longer running
+ * (TRACE_RULE_OURS whose pid no process has) from the given family and
+ * backend, as the -save output shows them.  Other rules with an
+ * "nftrace:" comment stay, each logged as "Keeping rule: ... (why)" and
+ * counted in *kept.  For iptables-nft, the raw chain a dead capture's rule
+ * came with (the chain's nft handle is the rule's minus one), once empty,
+ * is deleted, and the raw table with it when it was the table's first
+ * chain and no chain is left.  Returns the number of rules removed, or
+ * -errno with err set.
  */
 int trace_rules_cleanup(uint8_t family, enum trace_backend backend, const char *lockenv,
-			trace_rules_log_fn log, void *arg, char *err, size_t errlen);
+			trace_rules_log_fn log, void *arg, int *kept, char *err, size_t errlen);
 
 /* argv from index 1 on, joined by spaces, words with blanks or quotes
  * quoted: what the log lines show.  malloc'd. */

@@ -2,11 +2,11 @@
 # Every way a capture can end leaves the ruleset as it found it: timeout,
 # -c, SIGINT (twice), SIGTERM, SIGHUP, SIGKILL (the guardian cleans up),
 # a rule iptables rejects, a busy lock; plus -L holding the lock and
-# --cleanup removing what a killed run left.
+# --cleanup removing what a killed run left, and nothing else.
 . "$(dirname "$0")/lib.sh"
 need_root
 need_tool ip iptables-legacy iptables-legacy-save python3 flock
-plan 23
+plan 33
 
 NS=nftX$$
 netns_add "$NS" || { not_ok "netns"; finish; exit 1; }
@@ -82,6 +82,16 @@ is "rejected rule: exit 2" "$rc" 2
 like "rejected rule: iptables' message is shown" "$(tr '\n' ' ' <"$T_TMP/rej.log")" 'no-such-option|unknown option'
 is "rejected rule: nothing left installed" "$(saved_rules "$NS")" "$before"
 
+# -4 -6: one RULE for both families; an IPv4 address cannot go into
+# ip6tables, which is said before any rule goes in.
+(cap -t 5 -p '-s 192.0.2.53') >/dev/null 2>"$T_TMP/fam.log"
+rc=$?
+like "-4 -6 with an IPv4 address: exit 2 naming the IPv6 rule and the address" \
+	"$rc $(tr '\n' ' ' <"$T_TMP/fam.log")" \
+	"^2 .*-p '-s 192\.0\.2\.53': -s 192\.0\.2\.53 is an IPv4 address, which an IPv6 rule \(ip6tables, -6\) cannot hold.*run -4 and -6 separately"
+is "-4 -6 with an IPv4 address: nothing inserted, ruleset unchanged" \
+	"$(grep -c 'Adding rule' "$T_TMP/fam.log") $(saved_rules "$NS")" "0 $before"
+
 (cap -t 5 -p '-p icmp -j ACCEPT') >/dev/null 2>"$T_TMP/own.log"
 rc=$?
 like "RULE with its own -j: usage error" "$rc $(tr '\n' ' ' <"$T_TMP/own.log")" "^2 .*'-j'"
@@ -121,11 +131,51 @@ like "no nfnetlink_log logger: exit 1 with the fixing command" "$rc $(tr '\n' ' 
 is "no nfnetlink_log logger: nothing installed, logger unchanged" \
 	"$(saved_rules "$NS") $(ip netns exec "$NS" cat /proc/sys/net/netfilter/nf_log/2)" "$before NONE"
 
-# --cleanup: rules of a run killed together with its guardian.
-ip netns exec "$NS" iptables-legacy -t raw -I OUTPUT -p icmp -m comment --comment nftrace:99999 -j TRACE
-ip netns exec "$NS" ip6tables-legacy -t raw -I PREROUTING -m comment --comment nftrace:99999 -j TRACE
+# --cleanup: rules of a run killed together with its guardian (a pid that
+# is gone: a child that has been waited for).
+(:) & dead=$!; wait $dead
+ip netns exec "$NS" iptables-legacy -t raw -I OUTPUT -p icmp -m comment --comment nftrace:$dead -j TRACE
+ip netns exec "$NS" ip6tables-legacy -t raw -I PREROUTING -m comment --comment nftrace:$dead -j TRACE
+"$NFTRACE_CAPTURE" --netns "$NS" --cleanup -6 >/dev/null 2>"$T_TMP/clean6.log"
+rc=$?
+is "--cleanup -6: exit 0, the IPv6 rule gone, the IPv4 one still there" \
+	"$rc $(saved_rules "$NS" | grep -c "nftrace:$dead")" "0 1"
 "$NFTRACE_CAPTURE" --netns "$NS" --cleanup >/dev/null 2>"$T_TMP/clean.log"
 rc=$?
 is "--cleanup: exit 0, both families cleaned" "$rc $(saved_rules "$NS")" "0 $before"
+
+# Only the TRACE rules of runs that are gone: a user's rule with an
+# nftrace: comment stays, and so do the rules of a running capture, which
+# then ends as usual and removes them itself.
+ip netns exec "$NS" iptables-legacy -A INPUT -m comment --comment nftrace:keepme -j ACCEPT
+with_user=$(saved_rules "$NS")
+ip netns exec "$NS" iptables-legacy -t raw -I PREROUTING -m comment --comment nftrace:$dead -j TRACE
+start_cap "$T_TMP/live.log" -t 3
+"$NFTRACE_CAPTURE" --netns "$NS" --cleanup >/dev/null 2>"$T_TMP/clean2.log"
+rc=$?
+is "--cleanup beside a running capture: exit 0, the dead run's rule gone" \
+	"$rc $(saved_rules "$NS" | grep -c "nftrace:$dead")" "0 0"
+is "--cleanup: the running capture's four rules stay" "$(saved_rules "$NS" | grep -c "nftrace:$CAP")" 4
+is "--cleanup: the user's nftrace:keepme rule stays" \
+	"$(saved_rules "$NS" | grep -c -- '-A INPUT -m comment --comment "\?nftrace:keepme"\? -j ACCEPT')" 1
+is "--cleanup names each rule it kept, with why" \
+	"$(grep -c "Keeping rule: -t raw -A [A-Z]* -p icmp -m comment --comment nftrace:$CAP -j TRACE (its capture, pid $CAP .*is still running)" "$T_TMP/clean2.log") $(grep -c 'Keeping rule: -t filter -A INPUT -m comment --comment nftrace:keepme -j ACCEPT (not a TRACE rule nftrace-capture writes)' "$T_TMP/clean2.log")" \
+	"4 1"
+wait $CAP; rc=$?
+is "the running capture: exit 0, its rules gone, the user's rule still there" \
+	"$rc $(grep -c 'No chain' "$T_TMP/live.log") $(saved_rules "$NS")" "0 0 $with_user"
+
+# Options of a capture make no sense with --cleanup: a usage error, and
+# nothing removed.
+ip netns exec "$NS" iptables-legacy -t raw -I PREROUTING -m comment --comment nftrace:$dead -j TRACE
+"$NFTRACE_CAPTURE" --netns "$NS" --cleanup -p '-p icmp' >/dev/null 2>"$T_TMP/clean3.log"
+rc=$?
+like "--cleanup -p: exit 2 naming -p, nothing removed" \
+	"$rc $(saved_rules "$NS" | grep -c "nftrace:$dead") $(tr '\n' ' ' <"$T_TMP/clean3.log")" \
+	'^2 1 .*--cleanup takes only .*not -p'
+"$NFTRACE_CAPTURE" --netns "$NS" --cleanup -w "$T_TMP/x.pcapng" >/dev/null 2>&1
+rc=$?
+is "--cleanup -w: exit 2, no file" "$rc $(test -e "$T_TMP/x.pcapng" && echo file)" "2 "
+"$NFTRACE_CAPTURE" --netns "$NS" --cleanup >/dev/null 2>&1
 
 finish

@@ -4,11 +4,12 @@
 # verdicts; a rule inserted during the capture moves the positions of the
 # events that follow; a namespace with legacy and nf_tables rules gives
 # both streams in one capture with one ID per packet; `nft list ruleset` is
-# the same before and after every exit path.
+# the same before and after every exit path, and after --cleanup of a run
+# killed with its guardian.
 . "$(dirname "$0")/lib.sh"
 need_root
 need_tool ip nft iptables-nft iptables-legacy tcpdump tshark python3
-plan 21
+plan 25
 
 nft_rules() { ip netns exec "$1" nft list ruleset | sed -E 's/counter packets [0-9]+ bytes [0-9]+/counter/'; }
 strip_ids() { grep ' TRACE: ' | cut -d' ' -f2-; }
@@ -122,5 +123,25 @@ before=$(nft_rules "$LAB_C")
 capture_bg "$LAB_C" "$T_TMP/k.txt" "$T_TMP/k.log" --backend nft -4 -6 -p '-p udp' -o '-p udp' -t 20
 kill -KILL $CAP; wait $CAP 2>/dev/null; sleep 1.5
 is "SIGKILL: nft list ruleset restored by the guardian" "$(nft_rules "$LAB_C")" "$before"
+
+# Killed together with its guardian: --cleanup removes the rules, and the
+# raw chains and table iptables-nft created for them (ip raw OUTPUT, all of
+# ip6 raw), not ip raw PREROUTING, which was there before.
+capture_bg "$LAB_C" "$T_TMP/g.txt" "$T_TMP/g.log" --backend nft -4 -6 -p '-p udp' -o '-p udp' -t 20
+guard=$(cat /proc/$CAP/task/$CAP/children)
+kill -KILL $guard $CAP; wait $CAP 2>/dev/null; sleep 0.5
+is "killed with its guardian: four rules left behind" \
+	"$(nft_rules "$LAB_C" | grep -c 'meta nftrace set 1')" 4
+"$NFTRACE_CAPTURE" --netns "$LAB_C" --cleanup >/dev/null 2>"$T_TMP/g.clean"
+rc=$?
+is "--cleanup after it: exit 0, nft list ruleset as before that run" "$rc $(nft_rules "$LAB_C")" "0 $before"
+
+# A running capture's rule stays; the capture ends as usual.
+capture_bg "$LAB_C" "$T_TMP/l.txt" "$T_TMP/l.log" --backend nft -4 -o '-p udp' -t 3
+"$NFTRACE_CAPTURE" --netns "$LAB_C" --cleanup >/dev/null 2>"$T_TMP/l.clean"
+like "--cleanup keeps and names a running capture's iptables-nft rule" "$(cat "$T_TMP/l.clean")" \
+	"Keeping rule: -t raw -A OUTPUT -p udp -m comment --comment nftrace:$CAP -j TRACE \\(its capture, pid $CAP .*is still running\\)"
+wait $CAP; rc=$?
+is "that capture: exit 0, nft list ruleset restored" "$rc $(nft_rules "$LAB_C")" "0 $before"
 
 finish

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "rulespec.h"
+#include "trace_rules.h"
 
 #define END NULL
 
@@ -206,6 +207,70 @@ Test(rulespec, check_rejects)
 	rejects("-c 1 2 -j X", "-j");
 }
 
+/* getopt_long in iptables takes any unambiguous abbreviation of a long
+ * option: these are the owned options themselves. */
+Test(rulespec, check_rejects_abbreviations)
+{
+	static const char *abbrev[] = {
+		"--jum", "--j", "--tab", "--t", "--app", "--a", "--go", "--g",
+		"--ins", "--del", "--dele", "--delete-", "--delete-c", "--rep",
+		"--ren", "--r", "--re", "--ne", "--new", "--fl", "--z", "--ze",
+		"--po", "--poli", "--lis", "--list-", "--list-r", "--c", "--che",
+		"--vers", "--h", "--hel",
+		/* ip6tables has no --fragments: "--f" is --flush there. */
+		"--f",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(abbrev) / sizeof(abbrev[0]); i++) {
+		char text[64];
+
+		snprintf(text, sizeof(text), "-s 10.0.0.1 %s X", abbrev[i]);
+		rejects(text, abbrev[i]);
+	}
+	rejects("--jum DROP", "--jum");
+	rejects("-p udp --tab filter", "--tab");
+	rejects("--app INPUT", "--app");
+	rejects("--go X", "--go");
+	rejects("--jum=DROP", "--jum=DROP");
+	rejects("--tab=nat -p tcp", "--tab=nat");
+	rejects("-m comment --comment x --ins", "--ins");
+}
+
+Test(rulespec, check_accepts_prefix_neighbours)
+{
+	/* Match options sharing a prefix with an owned one. */
+	accepts("-p tcp -m tcp --dport 53");
+	accepts("--destination 192.0.2.1");
+	accepts("--dst 192.0.2.1 --src 192.0.2.2 --source 192.0.2.3");
+	accepts("-p tcp --tcp-flags SYN,ACK SYN");
+	accepts("-p tcp --tcp-option 2");
+	accepts("-m policy --dir in --pol ipsec");
+	accepts("-m conntrack --ctstate NEW --ctdir ORIGINAL");
+	accepts("-m hashlimit --hashlimit-upto 1/s --hashlimit-name x");
+	accepts("--in-interface lo --out-interface lo --protocol udp");
+	accepts("--fragments");
+	accepts("--fr");
+	accepts("--line-numbers --verbose --exact --numeric");
+	accepts("--set-counters 1 2");
+	/* Longer than any owned name: not an abbreviation. */
+	accepts("--jumps --tables --gotos --inserted --deleted");
+	/* Ambiguous to getopt_long (an owned and another built-in option):
+	 * iptables refuses these itself. */
+	accepts("--de 192.0.2.1");
+	accepts("--i lo");
+	accepts("--in lo");
+	accepts("--l");
+	accepts("--li");
+	accepts("--ver");
+	accepts("--p udp");
+	accepts("--n");
+	/* A target option: not ours to judge (iptables refuses it next to
+	 * -j TRACE as an unknown option). */
+	accepts("--set-mark 1");
+	accepts("--=x");
+}
+
 Test(rulespec, check_shows_word_safely)
 {
 	char word[] = "--jump=ACCEPT\001xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
@@ -217,6 +282,140 @@ Test(rulespec, check_shows_word_safely)
 		  "%s", err);
 	cr_expect_eq(rulespec_check(NULL, err, sizeof(err)), 0);
 	rulespec_free(NULL);
+}
+
+static int family_check(const char *text, int family, char *err, size_t errlen)
+{
+	char **argv = NULL;
+	int r;
+
+	cr_assert_geq(rulespec_split(text, &argv, err, errlen), 0, "'%s'", text);
+	cr_assert_eq(rulespec_check(argv, err, errlen), 0, "'%s': %s", text, err);
+	r = rulespec_check_family(argv, family, err, errlen);
+	rulespec_free(argv);
+	return r;
+}
+
+static void fits(const char *text, int family)
+{
+	char err[200] = "";
+
+	cr_expect_eq(family_check(text, family, err, sizeof(err)), 0, "'%s' (%d): %s", text,
+		     family, err);
+}
+
+static void misfits(const char *text, int family, const char *want)
+{
+	char err[200] = "";
+
+	cr_expect_eq(family_check(text, family, err, sizeof(err)), -EINVAL, "'%s' (%d) fits",
+		     text, family);
+	cr_expect_str_eq(err, want, "'%s'", text);
+}
+
+/* With -4 -6 one RULE goes into iptables and ip6tables: an address of the
+ * other family is found before anything is inserted. */
+Test(rulespec, check_family)
+{
+	const char *v4in6 = "-s 192.0.2.53 is an IPv4 address, which an IPv6 rule "
+			    "(ip6tables, -6) cannot hold";
+
+	misfits("-s 192.0.2.53", 10, v4in6);
+	misfits("-p udp -s 192.0.2.53/32 --sport 53", 10, v4in6);
+	misfits("! -s 192.0.2.53", 10, v4in6);
+	misfits("-s 2001:db8::1,192.0.2.53/24", 10, v4in6);
+	misfits("-s192.0.2.53", 10, v4in6);
+	misfits("-vs 192.0.2.53", 10, v4in6);
+	misfits("-d 192.0.2.0/255.255.255.0", 10,
+		"-d 192.0.2.0 is an IPv4 address, which an IPv6 rule (ip6tables, -6) cannot hold");
+	misfits("--src=192.0.2.53", 10,
+		"--src 192.0.2.53 is an IPv4 address, which an IPv6 rule (ip6tables, -6) cannot hold");
+	misfits("--sour 192.0.2.53", 10,
+		"--sour 192.0.2.53 is an IPv4 address, which an IPv6 rule (ip6tables, -6) cannot hold");
+	misfits("--destination 192.0.2.53", 10,
+		"--destination 192.0.2.53 is an IPv4 address, which an IPv6 rule (ip6tables, -6) "
+		"cannot hold");
+	misfits("-s 2001:db8::53", 2,
+		"-s 2001:db8::53 is an IPv6 address, which an IPv4 rule (iptables, -4) cannot hold");
+	misfits("-d ::ffff:192.0.2.1/128", 2,
+		"-d ::ffff:192.0.2.1 is an IPv6 address, which an IPv4 rule (iptables, -4) cannot hold");
+
+	fits("-s 192.0.2.53 -d 192.0.2.0/24", 2);
+	fits("-s 2001:db8::53/128 -p ipv6-icmp", 10);
+	fits("-p udp --sport 53", 2);
+	fits("-p udp --sport 53", 10);
+	fits("-s dns.example", 10);		/* names: iptables resolves them */
+	fits("-m comment --comment 192.0.2.1", 10);
+	fits("-m comment --comment -s 192.0.2.1", 10);
+	fits("-m iprange --src-range 192.0.2.1-192.0.2.9", 2);
+	fits("", 10);
+}
+
+/* The tag trace_rules_add() writes, and nothing like it. */
+Test(cleanup, tag_pid)
+{
+	static const char *not_tags[] = {
+		"nftrace:", "nftrace:0", "nftrace:0123", "nftrace:-1", "nftrace:+1",
+		"nftrace:12a", "nftrace:1 ", "nftrace:keepme", "nftrace:4194305",
+		"nftrace:99999999999999999999", "Nftrace:1", "xnftrace:1", "nftrace",
+	};
+	pid_t pid = 0;
+
+	cr_expect(trace_rules_tag_pid("nftrace:1", &pid));
+	cr_expect_eq(pid, 1);
+	cr_expect(trace_rules_tag_pid("nftrace:4194304", &pid));
+	cr_expect_eq(pid, 4194304);
+	for (size_t i = 0; i < sizeof(not_tags) / sizeof(not_tags[0]); i++)
+		cr_expect_not(trace_rules_tag_pid(not_tags[i], &pid), "'%s'", not_tags[i]);
+}
+
+static enum trace_rule_kind classify(const char *table, const char *line, pid_t *pid)
+{
+	char **words = NULL, err[128];
+	int n = rulespec_split(line, &words, err, sizeof(err));
+	enum trace_rule_kind k;
+
+	cr_assert_geq(n, 0, "%s", err);
+	k = trace_rules_classify(table, words, n, pid);
+	rulespec_free(words);
+	return k;
+}
+
+Test(cleanup, classify)
+{
+	pid_t pid = 0;
+
+	cr_expect_eq(classify("raw", "-A PREROUTING -s 192.0.2.53/32 -m comment --comment "
+			      "nftrace:4321 -j TRACE", &pid), TRACE_RULE_OURS);
+	cr_expect_eq(pid, 4321);
+	cr_expect_eq(classify("raw", "-A OUTPUT -p udp -m comment --comment \"nftrace:7\" "
+			      "-m limit --limit 10/sec -j TRACE", &pid), TRACE_RULE_OURS);
+	cr_expect_eq(pid, 7);
+	/* A user's rule: another table, target, chain or tag. */
+	cr_expect_eq(classify("filter", "-A INPUT -m comment --comment nftrace:keepme -j ACCEPT",
+			      &pid), TRACE_RULE_FOREIGN);
+	cr_expect_eq(classify("filter", "-A INPUT -m comment --comment nftrace:12 -j ACCEPT",
+			      &pid), TRACE_RULE_FOREIGN);
+	cr_expect_eq(classify("raw", "-A PREROUTING -m comment --comment nftrace:12 -j CT "
+			      "--notrack", &pid), TRACE_RULE_FOREIGN);
+	cr_expect_eq(classify("raw", "-A PREROUTING -m comment --comment nftrace:12 -j ACCEPT",
+			      &pid), TRACE_RULE_FOREIGN);
+	cr_expect_eq(classify("raw", "-A MYCHAIN -m comment --comment nftrace:12 -j TRACE",
+			      &pid), TRACE_RULE_FOREIGN);
+	cr_expect_eq(classify("raw", "-A OUTPUT -m comment --comment nftrace:abc -j TRACE",
+			      &pid), TRACE_RULE_FOREIGN);
+	cr_expect_eq(classify("raw", "-A OUTPUT -m comment --comment nftrace:012 -j TRACE",
+			      &pid), TRACE_RULE_FOREIGN);
+	cr_expect_eq(classify("raw", "-A OUTPUT -m comment --comment nftrace:12 -m comment "
+			      "--comment x -j TRACE", &pid), TRACE_RULE_FOREIGN);
+	cr_expect_eq(classify("raw", "-A OUTPUT -m comment --comment \"nftrace:12 x\" -j TRACE",
+			      &pid), TRACE_RULE_FOREIGN);
+	/* Nothing to do with nftrace. */
+	cr_expect_eq(classify("raw", "-A OUTPUT -p icmp -j TRACE", &pid), TRACE_RULE_UNTAGGED);
+	cr_expect_eq(classify("raw", "-A OUTPUT -m comment --comment \"see nftrace:12\" -j TRACE",
+			      &pid), TRACE_RULE_UNTAGGED);
+	cr_expect_eq(classify("filter", "-A INPUT -m comment --comment keep -j ACCEPT", &pid),
+		     TRACE_RULE_UNTAGGED);
 }
 
 static uint32_t rnd(uint32_t *s)

@@ -124,9 +124,9 @@ void path_fate_init(struct path_fate *f)
 }
 
 /* Did this hop let the packet go on to a later hop, accepting it? */
-static bool lets_on(enum path_verdict v, bool textless_policy)
+static bool lets_on(enum path_verdict v, bool policy, bool textless)
 {
-	return v == PATH_ACCEPT || textless_policy;
+	return v == PATH_ACCEPT || (policy && textless);
 }
 
 void path_fate_add(struct path_fate *f, const struct trace_event *ev)
@@ -134,7 +134,7 @@ void path_fate_add(struct path_fate *f, const struct trace_event *ev)
 	bool policy;
 	enum path_verdict v = path_hop_verdict(ev, &policy);
 
-	if (f->last_hop >= 0 && lets_on(f->last_v, f->last_textless_policy)) {
+	if (f->last_hop >= 0 && lets_on(f->last_v, f->last_policy, f->last_textless)) {
 		f->prev_v = PATH_ACCEPT;
 		f->prev_hop = f->last_hop;
 		f->prev_policy = f->last_policy;
@@ -142,8 +142,11 @@ void path_fate_add(struct path_fate *f, const struct trace_event *ev)
 	f->last_v = v;
 	f->last_hop = (int32_t)f->n;
 	f->last_policy = policy;
-	f->last_textless_policy = policy && v == PATH_UNKNOWN &&
-		ev->verdict == TRACE_VERDICT_NONE && ev->rule_text.len == 0;
+	/* A legacy hop whose text is unknown may have been the DROP: a rule,
+	 * a policy, or a return (an unconditional rule at a user chain's end
+	 * is traced as "return"). */
+	f->last_textless = v == PATH_UNKNOWN && ev->verdict == TRACE_VERDICT_NONE &&
+		ev->rule_text.len == 0;
 	f->n++;
 }
 
@@ -153,10 +156,10 @@ void path_fate_finish(struct path_fate *f)
 		f->verdict = f->last_v;
 		f->hop = f->last_hop;
 		f->policy = f->last_policy;
-	} else if (f->last_hop >= 0 && f->last_textless_policy) {
-		f->verdict = PATH_UNKNOWN;	/* the policy could have been DROP */
+	} else if (f->last_hop >= 0 && f->last_textless) {
+		f->verdict = PATH_UNKNOWN;	/* that hop could have been a DROP */
 		f->hop = f->last_hop;
-		f->policy = true;
+		f->policy = f->last_policy;
 	} else if (f->prev_hop >= 0) {
 		f->verdict = f->prev_v;
 		f->hop = f->prev_hop;

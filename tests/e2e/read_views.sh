@@ -123,6 +123,29 @@ if needs jq; then
 		"$(printf 'drop\tfilter:INPUT:rule:1\naccept\tmangle:POSTROUTING:policy:1\naccept\tfilter:IN_icmp:rule:1')"
 fi
 
+# Without rule text the last hop of dns-drop-nflog.pcap (the -j DROP rule
+# filter:INPUT:rule:1, as --rules shows) could have been a drop: every view
+# says the fate is unknown there, none says accepted.
+CHECK="no rule text: --paths, --json, --stats, --dot and --verdict agree the fate is unknown"
+if needs jq; then
+	nr=dns-drop-nflog.pcap
+	is "$CHECK" "$("$R" --paths $nr | grep '=>')
+$("$R" --json --paths $nr | jq -r '[.fate, .fate_by, .fate_hop, .fate_policy] | @tsv')
+$("$R" --stats $nr | grep '^Packets:')
+$("$R" --dot $nr | grep -cE 'label="(accepted|dropped)')
+$("$R" --json --paths --verdict unknown $nr | jq -r .fate_by)
+$("$R" --json --paths --verdict accept $nr | wc -l)" \
+		"    => fate unknown: filter:INPUT:rule:1 is a rule without rule text
+unknown	filter:INPUT:rule:1	2	false
+Packets: 1 traced: 0 accepted, 0 dropped, 0 queued, 0 stolen, 1 fate unknown
+0
+filter:INPUT:rule:1
+0"
+	CHECK="no rule text: with --rules the same packet is dropped by that rule"
+	is "$CHECK" "$("$R" --json --paths --rules=dns-drop.rules $nr | jq -r '[.fate, .fate_by] | @tsv')" \
+		"$(printf 'drop\tfilter:INPUT:rule:1')"
+fi
+
 # --paths: block summaries are tcpdump's lines for the packet; the hops are
 # the text view's events of that packet, in order.
 for f in dns-drop.pcapng ping6-chains.pcapng incident-client.pcapng; do

@@ -205,14 +205,57 @@ Test(fate, textless_final_policy_is_unknown)
 	cr_expect(f.policy);
 }
 
+Test(fate, textless_final_rule_is_unknown)
+{
+	/* dns-drop-nflog.pcap without --rules: the packet got past the raw
+	 * policy, then hit a rule whose text is unknown.  That rule may have
+	 * been the DROP (it was: -A INPUT -m mark --mark 0xef -j DROP), so
+	 * the fate is unknown there, not "accepted by" the earlier policy. */
+	struct trace_event p[] = {
+		mkev("TRACE: raw:PREROUTING:rule:2", NULL, 1, 0),
+		mkev("TRACE: raw:PREROUTING:policy:3", NULL, 1, 0),
+		mkev("TRACE: filter:INPUT:rule:1", NULL, 1, 0),
+	};
+	struct path_fate f = fate_of(p, 3);
+
+	cr_expect_eq(f.verdict, PATH_UNKNOWN);
+	cr_expect_eq(f.hop, 2);
+	cr_expect(!f.policy);
+	/* The same with an ACCEPT rule (with text) before it. */
+	p[1] = mkev("TRACE: raw:PREROUTING:rule:3", "-A PREROUTING -j ACCEPT", 1, 0);
+	f = fate_of(p, 3);
+	cr_expect_eq(f.verdict, PATH_UNKNOWN);
+	cr_expect_eq(f.hop, 2);
+	/* With the text the rule decides. */
+	p[2] = mkev("TRACE: filter:INPUT:rule:1", "-A INPUT -m mark --mark 0xef -j DROP", 1, 0);
+	f = fate_of(p, 3);
+	cr_expect_eq(f.verdict, PATH_DROP);
+	cr_expect_eq(f.hop, 2);
+	/* A textless rule the packet got past decides nothing. */
+	p[2] = mkev("TRACE: filter:INPUT:policy:2", "-P INPUT ACCEPT", 1, 0);
+	p[1] = mkev("TRACE: raw:PREROUTING:rule:3", NULL, 1, 0);
+	f = fate_of(p, 3);
+	cr_expect_eq(f.verdict, PATH_ACCEPT);
+	cr_expect_eq(f.hop, 2);
+}
+
 Test(fate, nothing_decides)
 {
 	struct trace_event p[] = {
 		mkev("TRACE: filter:OUTPUT:rule:1", "-A OUTPUT -j OUT_direct", 1, 0),
 		mkev("TRACE: filter:OUT_direct:return:2", NULL, 1, 0),
+		mkev("TRACE: filter:OUT_direct:return:2", "-A OUT_direct -j RETURN", 1, 0),
 	};
-	struct path_fate f = fate_of(p, 2);
+	struct path_fate f;
 
+	/* A textless return last: an unconditional rule at a user chain's
+	 * end is traced as return, and may have been a DROP. */
+	f = fate_of(p, 2);
+	cr_expect_eq(f.verdict, PATH_UNKNOWN);
+	cr_expect_eq(f.hop, 1);
+	cr_expect(!f.policy);
+	p[1] = p[2];
+	f = fate_of(p, 2);
 	cr_expect_eq(f.verdict, PATH_UNKNOWN);
 	cr_expect_eq(f.hop, -1);
 	f = fate_of(p, 0);

@@ -259,16 +259,19 @@ static int to_event(struct merge *m, struct src *s, struct trace_event *ev)
 	}
 	if (rec->linktype != LINKTYPE_NFLOG) {
 		m->cnt.other_linktype++;
+		s->st.other_linktype++;
 		return 0;
 	}
 	memset(ev, 0, sizeof(*ev));
 	ev->verdict = TRACE_VERDICT_NONE;
 	if (nflog_record_parse(rec->data, rec->caplen, rec->swapped, ev, err, sizeof(err)) < 0) {
 		m->cnt.bad_records++;
+		s->st.bad_records++;
 		return 0;
 	}
 	if (ev->kind == TRACE_KIND_UNKNOWN) {
 		m->cnt.non_trace++;
+		s->st.non_trace++;
 		return 0;
 	}
 	ev->ts_ns = rec->ts_ns;

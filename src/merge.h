@@ -55,6 +55,9 @@ struct merge_file_stats {
 	bool have_isb;
 	uint64_t ifrecv, ifdrop, usrdeliv;
 	uint64_t events;		/* TRACE events read from it */
+	uint64_t other_linktype;	/* records skipped: not LINKTYPE_NFLOG */
+	uint64_t non_trace;		/* NFLOG records without a TRACE prefix */
+	uint64_t bad_records;		/* NFLOG records that failed to parse */
 	uint64_t marked;		/* the sum of its last section's epb_dropcount */
 	bool have_marks;		/* its records carry epb_dropcount (ours do) */
 };

@@ -407,12 +407,25 @@ static void report(struct reader *rd)
 	if (mc.lost)
 		fprintf(stderr, "%s: %llu events were lost during the capture\n", PROG,
 			(unsigned long long)mc.lost);
-	if (mc.bad_records)
-		fprintf(stderr, "%s: %llu malformed NFLOG records skipped\n", PROG,
-			(unsigned long long)mc.bad_records);
-	if (mc.other_linktype)
-		fprintf(stderr, "%s: %llu records of another link type than NFLOG skipped\n", PROG,
-			(unsigned long long)mc.other_linktype);
+	/* What each file held that is no trace event. */
+	for (size_t i = 0; i < merge_nfiles(rd->m); i++) {
+		struct merge_file_stats fs;
+
+		merge_file_stats(rd->m, i, &fs);
+		if (fs.non_trace)
+			fprintf(stderr, fs.non_trace == 1 ?
+				"%s: %s: %llu NFLOG record that is not a TRACE event skipped\n" :
+				"%s: %s: %llu NFLOG records that are not TRACE events skipped\n",
+				PROG, fs.file, (unsigned long long)fs.non_trace);
+		if (fs.bad_records)
+			fprintf(stderr, "%s: %s: %llu malformed NFLOG record%s skipped\n", PROG,
+				fs.file, (unsigned long long)fs.bad_records,
+				fs.bad_records == 1 ? "" : "s");
+		if (fs.other_linktype)
+			fprintf(stderr, "%s: %s: %llu record%s of another link type than NFLOG skipped\n",
+				PROG, fs.file, (unsigned long long)fs.other_linktype,
+				fs.other_linktype == 1 ? "" : "s");
+	}
 }
 
 /* Is the input a stream being followed (nftrace-capture -w - | nftrace-read -)? */

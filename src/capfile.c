@@ -123,6 +123,21 @@ const struct capfile_section *capfile_section(const struct capfile *cf)
 	return &cf->sec;
 }
 
+void capfile_stats(const struct capfile *cf, struct capfile_stats *st)
+{
+	*st = cf->stats_done;
+	for (uint32_t i = 0; i < cf->nifs; i++) {
+		const struct cf_iface *ifc = &cf->ifs[i];
+
+		if (!ifc->have_isb)
+			continue;
+		st->have = true;
+		st->ifrecv += ifc->ifrecv;
+		st->ifdrop += ifc->ifdrop;
+		st->usrdeliv += ifc->usrdeliv;
+	}
+}
+
 const char *capfile_error(const struct capfile *cf)
 {
 	return cf->err;

@@ -161,14 +161,15 @@ static int keep_record(struct src *s)
 
 static void file_done(struct src *s)
 {
-	const struct capfile_section *sec = capfile_section(s->cf);
+	struct capfile_stats cs;
 
 	s->state = SRC_DONE;
-	if (sec->have_stats) {
+	capfile_stats(s->cf, &cs);
+	if (cs.have) {
 		s->st.have_isb = true;
-		s->st.ifrecv = sec->isb_ifrecv;
-		s->st.ifdrop = sec->isb_ifdrop;
-		s->st.usrdeliv = sec->isb_usrdeliv;
+		s->st.ifrecv = cs.ifrecv;
+		s->st.ifdrop = cs.ifdrop;
+		s->st.usrdeliv = cs.usrdeliv;
 	}
 	snap_retire(s->snap);
 	s->snap = NULL;
@@ -249,10 +250,6 @@ static int to_event(struct merge *m, struct src *s, struct trace_event *ev)
 	char err[160];
 
 	if (rec->section != s->section || !s->snap) {
-		if (rec->section != s->section) {
-			s->st.marked = 0;
-			s->st.have_marks = false;
-		}
 		s->section = rec->section;
 		snap_retire(s->snap);
 		s->snap = section_snap(m, s);

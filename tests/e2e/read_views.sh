@@ -198,6 +198,16 @@ if needs jq; then
 	fi
 fi
 
+# pcapng files concatenated (cat a b > c) are one file of several sections:
+# its capture statistics are the sums of those of the parts.
+CHECK="several sections: --stats sums the capture statistics of every section"
+cat dns-drop.pcapng ping6-chains.pcapng incident-client.pcapng >"$T_TMP/cat.pcapng"
+sum=$(for f in dns-drop.pcapng ping6-chains.pcapng incident-client.pcapng; do
+	"$R" --stats "$f" | sed -nE 's/.*: capture statistics: ([0-9]+) events received, ([0-9]+) lost, ([0-9]+) written.*/\1 \2 \3/p'
+done | awk '{ r += $1; l += $2; w += $3 } END { printf "%d events received, %d lost, %d written", r, l, w }')
+is "$CHECK" "$("$R" --stats "$T_TMP/cat.pcapng" | grep -o 'capture statistics: .*')" \
+	"capture statistics: $sum"
+
 # --dot: dot accepts every graph; the packets into the sinks add up; the
 # red rules are the drop points.
 for args in "--dot incident-client.pcapng" "--dot $M" "--dot ping6-chains.pcapng" \

@@ -1090,6 +1090,68 @@ Test(pcapng, big_endian_section)
 	free(b.p);
 }
 
+static void bb_isb(struct bb *b, uint32_t ifid, uint64_t ifrecv, uint64_t ifdrop,
+		   uint64_t usrdeliv)
+{
+	bb_begin(b, 5);
+	bb_u32(b, ifid);
+	bb_u32(b, 0);
+	bb_u32(b, 0);
+	bb_opt_u64(b, 4, ifrecv);
+	bb_opt_u64(b, 5, ifdrop);
+	bb_opt_u64(b, 8, usrdeliv);
+	bb_endofopt(b);
+	bb_end(b);
+}
+
+/* `cat a.pcapng b.pcapng`: the file's statistics are the last ISB of each
+ * interface of each section, summed; the section's are its own. */
+Test(pcapng, statistics_add_up_over_sections_and_interfaces)
+{
+	const char *path = tmp_path("isb.pcapng");
+	struct bb b = { .be = HOST_BE };
+	struct capfile_record r;
+	struct capfile_stats st;
+	struct capfile *cf;
+
+	bb_shb(&b, "one");
+	bb_idb(&b, 239, 0, -1);
+	bb_idb(&b, 239, 0, -1);
+	bb_epb(&b, 0, 1, "abcd", 4);
+	bb_isb(&b, 0, 10, 1, 9);
+	bb_isb(&b, 1, 5, 0, 5);
+	bb_isb(&b, 0, 20, 2, 18);	/* replaces interface 0's first */
+	bb_isb(&b, 7, 1000, 1000, 1000);	/* no such interface: ignored */
+	bb_shb(&b, "two");
+	bb_idb(&b, 239, 0, -1);
+	bb_epb(&b, 0, 2, "efgh", 4);
+	bb_isb(&b, 0, 7, 0, 7);
+	write_bytes(path, b.p, b.len);
+
+	cf = open_ok(path);
+	capfile_stats(cf, &st);
+	cr_assert_not(st.have);
+	cr_assert_eq(capfile_next(cf, &r), 1);
+	cr_assert_eq(capfile_next(cf, &r), 1, "%s", capfile_error(cf));
+	cr_assert_eq(r.section, 1);
+	/* the first section is complete once the second has started */
+	capfile_stats(cf, &st);
+	cr_assert(st.have);
+	cr_assert_eq(st.ifrecv, 25);
+	cr_assert_eq(st.ifdrop, 2);
+	cr_assert_eq(st.usrdeliv, 23);
+	cr_assert_not(capfile_section(cf)->have_stats);
+	cr_assert_eq(capfile_next(cf, &r), 0, "%s", capfile_error(cf));
+	capfile_stats(cf, &st);
+	cr_assert_eq(st.ifrecv, 32);
+	cr_assert_eq(st.ifdrop, 2);
+	cr_assert_eq(st.usrdeliv, 30);
+	cr_assert(capfile_section(cf)->have_stats);
+	cr_assert_eq(capfile_section(cf)->isb_ifrecv, 7, "the section's own");
+	capfile_close(cf);
+	free(b.p);
+}
+
 Test(pcapng, several_sections_mixed_byte_order)
 {
 	const char *p1 = tmp_path("s1.pcapng"), *all = tmp_path("all.pcapng");

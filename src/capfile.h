@@ -83,8 +83,14 @@ void capfile_stats(const struct capfile *cf, struct capfile_stats *st);
 const char *capfile_error(const struct capfile *cf);
 uint64_t capfile_error_offset(const struct capfile *cf);
 
-/* True when input ended inside a block (a writer killed mid-block); the
- * records before were all returned, and capfile_next() returned -1. */
+/* The error as one message for people: capfile_error() and " at offset
+ * N", or for a gzip error (which names its compressed and uncompressed
+ * offsets) capfile_error() alone. */
+void capfile_error_message(const struct capfile *cf, char *buf, size_t len);
+
+/* True when input ended inside a block, or a gzip stream inside a member
+ * (a writer killed mid-block); the records before were all returned, and
+ * capfile_next() returned -1. */
 bool capfile_truncated(const struct capfile *cf);
 
 /* How far reading has come, for a progress display: bytes of the file

@@ -46,6 +46,7 @@ struct capfile {
 	bool truncated;
 	char err[256];
 	uint64_t err_off;
+	bool err_placed;	/* err names its offsets itself (gzip) */
 
 	struct capfile_section sec;
 	uint32_t nsections;

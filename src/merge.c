@@ -103,8 +103,7 @@ int merge_add(struct merge *m, const char *path, char *err, size_t errlen)
 	r = capfile_open(&cf, path);
 	if (r < 0) {
 		if (cf)
-			snprintf(err, errlen, "%s at offset %llu", capfile_error(cf),
-				 (unsigned long long)capfile_error_offset(cf));
+			capfile_error_message(cf, err, errlen);
 		else
 			snprintf(err, errlen, "%s", strerror(-r));
 		capfile_close(cf);
@@ -190,8 +189,7 @@ static int advance(struct merge *m, struct src *s, char *err, size_t errlen)
 		return 0;
 	}
 	if (r < 0)
-		snprintf(err, errlen, "%s at offset %llu", capfile_error(s->cf),
-			 (unsigned long long)capfile_error_offset(s->cf));
+		capfile_error_message(s->cf, err, errlen);
 	file_done(s);
 	return r < 0 ? -1 : 0;
 }

@@ -938,22 +938,33 @@ Test(pcapng, gzip_sync_flush_readable_before_close)
 	unsigned n;
 
 	pk.caplen = pk.len = (uint32_t)build_nflog(rec, 1);
-	/* Right after open the gzip stream already decodes to SHB + IDB. */
+	/* Right after open the gzip stream already decodes to SHB + IDB
+	 * (and ends without a trailer). */
 	cf = open_ok(gz);
-	cr_assert_eq(read_all(cf, &n), 0);
+	cr_assert_eq(read_all(cf, &n), -1);
 	cr_assert_eq(n, 0);
+	cr_assert(capfile_truncated(cf));
 	capfile_close(cf);
 
 	for (int i = 0; i < 3; i++)
 		cr_assert_eq(pcapng_writer_packet(w, &pk), 0);
 	cr_assert_eq(pcapng_writer_flush(w), 0);
-	/* The stream has no gzip trailer yet (as if the writer were killed). */
+	/* The stream has no gzip trailer yet (as if the writer were killed):
+	 * every record is read, then the stream is reported truncated, as
+	 * gzip -t reports it ("unexpected end of file"). */
 	cf = open_ok(gz);
-	cr_assert_eq(read_all(cf, &n), 0, "%s", capfile_error(cf));
+	cr_assert_eq(read_all(cf, &n), -1);
 	cr_assert_eq(n, 3);
-	cr_assert_not(capfile_truncated(cf));
+	cr_assert(capfile_truncated(cf));
+	cr_assert_not_null(strstr(capfile_error(cf),
+				  "truncated gzip stream: unexpected end of file at compressed offset "),
+			   "%s", capfile_error(cf));
 	capfile_close(cf);
 	cr_assert_eq(pcapng_writer_close(w), 0);
+	cf = open_ok(gz);
+	cr_assert_eq(read_all(cf, &n), 0, "closed: %s", capfile_error(cf));
+	cr_assert_eq(n, 3);
+	capfile_close(cf);
 }
 
 Test(pcapng, gzip_concatenated_members_and_corruption)
@@ -994,6 +1005,28 @@ Test(pcapng, gzip_concatenated_members_and_corruption)
 	}
 	cr_assert(strstr(capfile_error(cf), "gzip") || strstr(capfile_error(cf), "block"),
 		  "message: %s", capfile_error(cf));
+	capfile_close(cf);
+
+	/* A bad CRC in the trailer: every record, then one message saying
+	 * what and where (not "... at compressed offset N at offset 0"). */
+	memcpy(pa, both, na);
+	pa[na - 8] ^= 0xff;
+	write_bytes(bad, pa, na);
+	cf = open_ok(bad);
+	cr_assert_eq(read_all(cf, &n), -1);
+	cr_assert_eq(n, 10);
+	cr_assert_not(capfile_truncated(cf));
+	{
+		char msg[320];
+		unsigned long long zoff, uoff;
+		int end = 0;
+
+		capfile_error_message(cf, msg, sizeof(msg));
+		cr_assert_eq(sscanf(msg, "corrupt gzip stream: incorrect data check at compressed offset %llu (uncompressed offset %llu)%n",
+				    &zoff, &uoff, &end), 2, "%s", msg);
+		cr_assert_eq((size_t)end, strlen(msg), "%s", msg);
+		cr_assert_leq(zoff, na);
+	}
 	capfile_close(cf);
 	free(pa);
 	free(both);
@@ -1943,7 +1976,7 @@ Test(pcapng, truncated_at_every_byte)
 
 Test(pcapng, truncated_gzip_stream)
 {
-	const char *gz = tmp_path("t.gz"), *cut = tmp_path("tc.gz");
+	const char *gz = tmp_path("t.gz"), *cut = tmp_path("tc.gz"), *cut_path = cut;
 	size_t n;
 	uint8_t *p;
 
@@ -1966,8 +1999,28 @@ Test(pcapng, truncated_gzip_stream)
 			cr_assert_eq(r.packet_id, 1000 + got, "cut %zu", c);
 			got++;
 		}
-		cr_assert(rc == 0 || capfile_truncated(cf), "cut %zu: %s", c, capfile_error(cf));
+		/* Cut anywhere, the stream is incomplete: never a clean end. */
+		cr_assert_eq(rc, -1, "cut %zu: a clean end after %u records", c, got);
+		cr_assert(capfile_truncated(cf), "cut %zu: %s", c, capfile_error(cf));
 		cr_assert_lt(got, 3000);
+		capfile_close(cf);
+	}
+	/* Only the trailer cut (gzip -t: "unexpected end of file"): every
+	 * record is there, and the end is still an error, in one message. */
+	for (size_t cut = 1; cut <= 8; cut++) {
+		struct capfile *cf;
+		unsigned got;
+		char msg[320];
+
+		write_bytes(cut_path, p, n - cut);
+		cf = open_ok(cut_path);
+		cr_assert_eq(read_all(cf, &got), -1, "trailer cut by %zu", cut);
+		cr_assert_eq(got, 3000, "trailer cut by %zu", cut);
+		cr_assert(capfile_truncated(cf));
+		capfile_error_message(cf, msg, sizeof(msg));
+		cr_assert_eq(strstr(msg, "truncated gzip stream: unexpected end of file at compressed offset "), msg,
+			     "%s", msg);
+		cr_assert_null(strstr(msg, " at offset"), "one place, not two: %s", msg);
 		capfile_close(cf);
 	}
 	free(p);

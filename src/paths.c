@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "dissect.h"
 #include "names.h"
@@ -186,14 +187,22 @@ const char *path_verdict_name(enum path_verdict v)
 	return names_tok2str(verdict_names, (int32_t)v, "unknown");
 }
 
+/* The iptables targets, as the fate reads them (target_verdict()). */
+static const struct names_tok verdict_aliases[] = {
+	{ PATH_DROP, "reject" }, { PATH_QUEUE, "nfqueue" }, { 0, NULL },
+};
+
 int path_verdict_parse(const char *s, enum path_verdict *v)
 {
-	int32_t x;
+	const struct names_tok *tabs[] = { verdict_names, verdict_aliases };
 
-	if (names_str2tok(verdict_names, s, strlen(s), &x) < 0)
-		return -EINVAL;
-	*v = (enum path_verdict)x;
-	return 0;
+	for (size_t i = 0; i < sizeof(tabs) / sizeof(tabs[0]); i++)
+		for (const struct names_tok *t = tabs[i]; t->s; t++)
+			if (!strcasecmp(t->s, s)) {
+				*v = (enum path_verdict)t->v;
+				return 0;
+			}
+	return -EINVAL;
 }
 
 const char *path_verdict_participle(enum path_verdict v)

@@ -95,7 +95,9 @@ void path_fate_finish(struct path_fate *f);
 
 /* "accept", "drop", "queue", "stolen", "unknown". */
 const char *path_verdict_name(enum path_verdict v);
-/* Parse one of those names.  Returns 0, or -EINVAL. */
+/* Parse one of those names, in any case, or an iptables target that
+ * decides the same way: REJECT (a drop), NFQUEUE (queue).  Returns 0, or
+ * -EINVAL. */
 int path_verdict_parse(const char *s, enum path_verdict *v);
 /* "accepted", "dropped", "queued", "stolen", NULL for unknown. */
 const char *path_verdict_participle(enum path_verdict v);

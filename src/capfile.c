@@ -23,6 +23,7 @@ int cf_fail(struct capfile *cf, uint64_t off, const char *fmt, ...)
 	vsnprintf(cf->err, sizeof(cf->err), fmt, ap);
 	va_end(ap);
 	cf->err_off = off;
+	cf->err_placed = false;
 	cf->state = -1;
 	return -1;
 }
@@ -39,8 +40,12 @@ int cf_input_fail(struct capfile *cf, int err)
 {
 	uint64_t off = input_offset(cf->in);
 
-	if (err == -EIO && input_strerror(cf->in)[0])
-		return cf_fail(cf, off, "%s", input_strerror(cf->in));
+	if (err == -EIO && input_strerror(cf->in)[0]) {
+		cf_fail(cf, off, "%s", input_strerror(cf->in));
+		cf->err_placed = true;
+		cf->truncated = cf->in->truncated;
+		return -1;
+	}
 	return cf_fail(cf, off, "read error: %s", strerror(-err));
 }
 
@@ -123,6 +128,21 @@ const struct capfile_section *capfile_section(const struct capfile *cf)
 	return &cf->sec;
 }
 
+void capfile_stats(const struct capfile *cf, struct capfile_stats *st)
+{
+	*st = cf->stats_done;
+	for (uint32_t i = 0; i < cf->nifs; i++) {
+		const struct cf_iface *ifc = &cf->ifs[i];
+
+		if (!ifc->have_isb)
+			continue;
+		st->have = true;
+		st->ifrecv += ifc->ifrecv;
+		st->ifdrop += ifc->ifdrop;
+		st->usrdeliv += ifc->usrdeliv;
+	}
+}
+
 const char *capfile_error(const struct capfile *cf)
 {
 	return cf->err;
@@ -131,6 +151,15 @@ const char *capfile_error(const struct capfile *cf)
 uint64_t capfile_error_offset(const struct capfile *cf)
 {
 	return cf->err_off;
+}
+
+void capfile_error_message(const struct capfile *cf, char *buf, size_t len)
+{
+	if (cf->err_placed)
+		snprintf(buf, len, "%s", cf->err);
+	else
+		snprintf(buf, len, "%s at offset %llu", cf->err,
+			 (unsigned long long)cf->err_off);
 }
 
 bool capfile_truncated(const struct capfile *cf)

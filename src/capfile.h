@@ -52,6 +52,16 @@ struct capfile_section {
 	uint64_t isb_ifrecv, isb_ifdrop, isb_usrdeliv, isb_start_ns, isb_end_ns;
 };
 
+/* The capture statistics of the whole file: for each section and each of
+ * its interfaces the counters of the last ISB, summed (ISB counters are
+ * per interface and count from the start of its capture, so a later ISB
+ * of the same interface replaces an earlier one; `cat a.pcapng b.pcapng`
+ * adds up).  have is false when no section had an ISB. */
+struct capfile_stats {
+	bool have;
+	uint64_t ifrecv, ifdrop, usrdeliv;
+};
+
 struct capfile;
 
 /* Open path ("-" = stdin).  Returns 0 and *cfp, or -errno; on a format
@@ -65,13 +75,22 @@ int capfile_next(struct capfile *cf, struct capfile_record *rec);
 /* The current section; valid after capfile_open() succeeded. */
 const struct capfile_section *capfile_section(const struct capfile *cf);
 
+/* The statistics of the sections read so far (complete at the end). */
+void capfile_stats(const struct capfile *cf, struct capfile_stats *st);
+
 /* Why the last call failed, e.g. "block total length 13 is not a multiple
  * of 4", and the file offset (of the uncompressed stream) where. */
 const char *capfile_error(const struct capfile *cf);
 uint64_t capfile_error_offset(const struct capfile *cf);
 
-/* True when input ended inside a block (a writer killed mid-block); the
- * records before were all returned, and capfile_next() returned -1. */
+/* The error as one message for people: capfile_error() and " at offset
+ * N", or for a gzip error (which names its compressed and uncompressed
+ * offsets) capfile_error() alone. */
+void capfile_error_message(const struct capfile *cf, char *buf, size_t len);
+
+/* True when input ended inside a block, or a gzip stream inside a member
+ * (a writer killed mid-block); the records before were all returned, and
+ * capfile_next() returned -1. */
 bool capfile_truncated(const struct capfile *cf);
 
 /* How far reading has come, for a progress display: bytes of the file

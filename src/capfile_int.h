@@ -35,6 +35,8 @@ struct cf_iface {
 	uint32_t shift;
 	uint64_t factor;	/* mul or div */
 	uint64_t offset_ns;	/* if_tsoffset in ns (two's complement) */
+	bool have_isb;		/* its last ISB's counters: */
+	uint64_t ifrecv, ifdrop, usrdeliv;
 };
 
 struct capfile {
@@ -44,11 +46,14 @@ struct capfile {
 	bool truncated;
 	char err[256];
 	uint64_t err_off;
+	bool err_placed;	/* err names its offsets itself (gzip) */
 
 	struct capfile_section sec;
 	uint32_t nsections;
 	bool swap;		/* current section/file is the other byte order */
 
+	/* pcapng: ISB counters of the sections before the current one. */
+	struct capfile_stats stats_done;
 	/* pcapng: interfaces of the current section. */
 	struct cf_iface *ifs;
 	uint32_t nifs, ifs_cap;

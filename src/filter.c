@@ -88,24 +88,27 @@ int filter_add_ids(struct filter *f, const char *list, char *err, size_t errlen)
 
 	for (;;) {
 		const char *end = strchr(p, ',');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
+		size_t len = end ? (size_t)(end - p) : strlen(p), x = 0;
 		uint64_t id = 0;
 		uint64_t *nv;
 
-		if (len == 0 || len > 12) {
-			snprintf(err, errlen, "'%.*s' is not a packet ID (1 to 12 hex digits)",
-				 (int)(len > 40 ? 40 : len), p);
+		/* 0x...: the form Wireshark's frame.packet_id filter takes */
+		if (len > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+			x = 2;
+		if (len == 0 || len - x > 12) {
+			snprintf(err, errlen, "'%.*s' is not a packet ID (1 to 12 hex digits, "
+				 "0x optional)", (int)(len > 40 ? 40 : len), p);
 			return -EINVAL;
 		}
-		for (size_t i = 0; i < len; i++) {
+		for (size_t i = x; i < len; i++) {
 			char c = p[i];
 			int d = c >= '0' && c <= '9' ? c - '0' :
 				c >= 'a' && c <= 'f' ? c - 'a' + 10 :
 				c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 
 			if (d < 0) {
-				snprintf(err, errlen, "'%.*s' is not a packet ID (1 to 12 hex digits)",
-					 (int)len, p);
+				snprintf(err, errlen, "'%.*s' is not a packet ID (1 to 12 hex digits, "
+					 "0x optional)", (int)len, p);
 				return -EINVAL;
 			}
 			id = id << 4 | (uint64_t)d;
@@ -157,7 +160,8 @@ int filter_add_verdict(struct filter *f, const char *name, char *err, size_t err
 	enum path_verdict v;
 
 	if (path_verdict_parse(name, &v) < 0) {
-		snprintf(err, errlen, "'%s' is not accept, drop, queue, stolen or unknown", name);
+		snprintf(err, errlen, "'%s' is not accept, drop (or reject), queue (or nfqueue), "
+			 "stolen or unknown", name);
 		return -EINVAL;
 	}
 	f->verdicts |= 1u << v;
@@ -197,6 +201,14 @@ static int fraction(const char **p, uint64_t *ns)
 		(*p)++;
 	}
 	return n ? 0 : -1;
+}
+
+static int days_in_month(int year, int mon)
+{
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+
+	return mon == 2 && leap ? 29 : days[mon - 1];
 }
 
 int filter_parse_time(const char *s, uint64_t *ns)
@@ -260,6 +272,9 @@ int filter_parse_time(const char *s, uint64_t *ns)
 	if (*p || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
 	    tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60 || tm.tm_year < 1970)
 		return -EINVAL;
+	/* mktime() would take 02-30 for 03-02: no such day. */
+	if (tm.tm_mday > days_in_month(tm.tm_year, tm.tm_mon))
+		return -ERANGE;
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;
 	if (zone) {
@@ -278,7 +293,13 @@ int filter_parse_time(const char *s, uint64_t *ns)
 
 static int set_time(uint64_t *dst, bool *have, const char *when, char *err, size_t errlen)
 {
-	if (filter_parse_time(when, dst) < 0) {
+	int r = filter_parse_time(when, dst);
+
+	if (r == -ERANGE) {
+		snprintf(err, errlen, "'%s' is not a date: that month has no such day", when);
+		return -EINVAL;
+	}
+	if (r < 0) {
 		snprintf(err, errlen, "'%s' is not a time (YYYY-MM-DD HH:MM:SS[.frac][Z|+HH:MM] or @SECONDS)",
 			 when);
 		return -EINVAL;

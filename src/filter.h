@@ -41,7 +41,7 @@ void filter_free(struct filter *f);	/* NULL-safe */
  * offending value (without the option name), or -ENOMEM.
  */
 int filter_set_expression(struct filter *f, const char *expr, char *err, size_t errlen);
-/* "ID[,ID...]": 1 to 12 hex digits each. */
+/* "ID[,ID...]": 1 to 12 hex digits each, after an optional 0x. */
 int filter_add_ids(struct filter *f, const char *list, char *err, size_t errlen);
 int filter_add_table(struct filter *f, const char *name, char *err, size_t errlen);
 int filter_add_chain(struct filter *f, const char *name, char *err, size_t errlen);
@@ -54,7 +54,8 @@ int filter_set_until(struct filter *f, const char *when, char *err, size_t errle
  *   YYYY-MM-DD[( |T)HH:MM[:SS[.fraction]]][Z|(+|-)HH[:MM]]
  *     without a zone, local time (TZ), as nftrace-read prints times;
  *   @SECONDS[.fraction]   seconds since the epoch.
- * Returns 0 or -EINVAL.
+ * Returns 0, -ERANGE for a day the month does not have (2026-02-30), or
+ * -EINVAL.
  */
 int filter_parse_time(const char *s, uint64_t *ns);
 

@@ -7,6 +7,8 @@
  * when its head is moved to the front of the buffer on a refill (at most
  * one partial record per refill).  gzip streams are inflated into the same
  * buffer; concatenated gzip members are read as one stream, like gzip -d.
+ * A stream that ends inside a member (no gzip trailer: a writer killed or
+ * the file cut) is an error, as for gzip -t, after everything decodable.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +32,7 @@ struct input_z {
 	uint64_t consumed;	/* compressed bytes handed to inflate so far */
 	bool raw_eof;
 	bool member_done;	/* inflate reached the end of a gzip member */
+	int pending;		/* an error found with the last output: next */
 };
 
 static ssize_t read_retry(int fd, void *buf, size_t n)
@@ -55,6 +58,24 @@ static ssize_t raw_more(struct input *in)
 	return r;
 }
 
+/* A gzip error: what is wrong and where, in one message. */
+static ssize_t z_fail(struct input *in, const char *what, const char *why)
+{
+	snprintf(in->errmsg, sizeof(in->errmsg),
+		 "%s gzip stream: %s at compressed offset %llu (uncompressed offset %llu)",
+		 what, why, (unsigned long long)in->z->consumed,
+		 (unsigned long long)(in->base + in->end));
+	return -EIO;
+}
+
+/* The compressed input ended inside a gzip member (gzip -t: "unexpected
+ * end of file"): what was decoded has been delivered. */
+static ssize_t z_truncated(struct input *in)
+{
+	in->truncated = true;
+	return z_fail(in, "truncated", "unexpected end of file");
+}
+
 /* Inflate into buf[end..cap) until at least one byte comes out, the
  * stream ends, or an error.  Returns the bytes produced, 0 at the end. */
 static ssize_t z_more(struct input *in)
@@ -62,6 +83,8 @@ static ssize_t z_more(struct input *in)
 	struct input_z *z = in->z;
 	z_stream *zs = &z->zs;
 
+	if (z->pending)
+		return z->pending;
 	for (;;) {
 		size_t room = in->cap - in->end, produced;
 		int ret;
@@ -114,34 +137,25 @@ static ssize_t z_more(struct input *in)
 			break;
 		case Z_BUF_ERROR:
 			/* No progress: only legitimate when input ran out. */
-			if (zs->avail_in == 0 && z->raw_eof && produced == 0) {
-				/* A stream cut short (writer killed): whatever
-				 * was decodable has been delivered. */
-				in->eof = true;
-				return 0;
-			}
-			if (zs->avail_in != 0 && produced == 0) {
-				snprintf(in->errmsg, sizeof(in->errmsg),
-					 "gzip: no progress at compressed offset %llu",
-					 (unsigned long long)z->consumed);
-				return -EIO;
-			}
+			if (zs->avail_in == 0 && z->raw_eof && produced == 0)
+				return z_truncated(in);	/* writer killed, file cut */
+			if (zs->avail_in != 0 && produced == 0)
+				return z_fail(in, "corrupt", "no progress");
 			break;
 		case Z_MEM_ERROR:
 			return -ENOMEM;
 		default:
-			snprintf(in->errmsg, sizeof(in->errmsg),
-				 "gzip: %s at compressed offset %llu",
-				 zs->msg ? zs->msg : "corrupt data",
-				 (unsigned long long)z->consumed);
-			return -EIO;
+			/* What came out before the error (a bad trailer comes
+			 * after all the data) is delivered first. */
+			z->pending = (int)z_fail(in, "corrupt", zs->msg ? zs->msg : "bad data");
+			if (produced > 0)
+				return (ssize_t)produced;
+			return z->pending;
 		}
 		if (produced > 0)
 			return (ssize_t)produced;
-		if (ret == Z_OK && zs->avail_in == 0 && z->raw_eof) {
-			in->eof = true;
-			return 0;
-		}
+		if (ret == Z_OK && zs->avail_in == 0 && z->raw_eof)
+			return z_truncated(in);
 	}
 }
 

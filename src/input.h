@@ -35,8 +35,9 @@ struct input {
 	bool own_fd;
 	bool eof;		/* no more bytes will come */
 	bool gzip;
+	bool truncated;		/* the -EIO: gzip stream ends inside a member */
 	struct input_z *z;	/* inflate state, gzip only */
-	char errmsg[128];
+	char errmsg[160];
 };
 
 /* Open path, or standard input for "-".  Reads the first bytes to detect
@@ -92,7 +93,10 @@ static inline bool input_is_gzip(const struct input *in)
 	return in->gzip;
 }
 
-/* Why the last call failed with -EIO on gzip data ("" otherwise). */
+/* Why the last call failed with -EIO on gzip data ("" otherwise): what
+ * is wrong, the compressed and the uncompressed offset, e.g. "truncated
+ * gzip stream: unexpected end of file at compressed offset 862
+ * (uncompressed offset 2128)". */
 const char *input_strerror(const struct input *in);
 
 /* Free the input and close its fd (not stdin's).  NULL-safe. */

@@ -103,8 +103,7 @@ int merge_add(struct merge *m, const char *path, char *err, size_t errlen)
 	r = capfile_open(&cf, path);
 	if (r < 0) {
 		if (cf)
-			snprintf(err, errlen, "%s at offset %llu", capfile_error(cf),
-				 (unsigned long long)capfile_error_offset(cf));
+			capfile_error_message(cf, err, errlen);
 		else
 			snprintf(err, errlen, "%s", strerror(-r));
 		capfile_close(cf);
@@ -161,14 +160,15 @@ static int keep_record(struct src *s)
 
 static void file_done(struct src *s)
 {
-	const struct capfile_section *sec = capfile_section(s->cf);
+	struct capfile_stats cs;
 
 	s->state = SRC_DONE;
-	if (sec->have_stats) {
+	capfile_stats(s->cf, &cs);
+	if (cs.have) {
 		s->st.have_isb = true;
-		s->st.ifrecv = sec->isb_ifrecv;
-		s->st.ifdrop = sec->isb_ifdrop;
-		s->st.usrdeliv = sec->isb_usrdeliv;
+		s->st.ifrecv = cs.ifrecv;
+		s->st.ifdrop = cs.ifdrop;
+		s->st.usrdeliv = cs.usrdeliv;
 	}
 	snap_retire(s->snap);
 	s->snap = NULL;
@@ -189,8 +189,7 @@ static int advance(struct merge *m, struct src *s, char *err, size_t errlen)
 		return 0;
 	}
 	if (r < 0)
-		snprintf(err, errlen, "%s at offset %llu", capfile_error(s->cf),
-			 (unsigned long long)capfile_error_offset(s->cf));
+		capfile_error_message(s->cf, err, errlen);
 	file_done(s);
 	return r < 0 ? -1 : 0;
 }
@@ -249,26 +248,25 @@ static int to_event(struct merge *m, struct src *s, struct trace_event *ev)
 	char err[160];
 
 	if (rec->section != s->section || !s->snap) {
-		if (rec->section != s->section) {
-			s->st.marked = 0;
-			s->st.have_marks = false;
-		}
 		s->section = rec->section;
 		snap_retire(s->snap);
 		s->snap = section_snap(m, s);
 	}
 	if (rec->linktype != LINKTYPE_NFLOG) {
 		m->cnt.other_linktype++;
+		s->st.other_linktype++;
 		return 0;
 	}
 	memset(ev, 0, sizeof(*ev));
 	ev->verdict = TRACE_VERDICT_NONE;
 	if (nflog_record_parse(rec->data, rec->caplen, rec->swapped, ev, err, sizeof(err)) < 0) {
 		m->cnt.bad_records++;
+		s->st.bad_records++;
 		return 0;
 	}
 	if (ev->kind == TRACE_KIND_UNKNOWN) {
 		m->cnt.non_trace++;
+		s->st.non_trace++;
 		return 0;
 	}
 	ev->ts_ns = rec->ts_ns;

@@ -48,14 +48,18 @@ struct merge_counters {
 	uint64_t snapshot_errors;	/* snapshot comments rejected */
 };
 
-/* Per file, what its last section's ISB said (nftrace-capture writes
- * ifrecv = events + lost, ifdrop = lost, usrdeliv = events written). */
+/* Per file, what its ISBs said, summed over its sections and interfaces
+ * (capfile_stats(); nftrace-capture writes ifrecv = events + lost,
+ * ifdrop = lost, usrdeliv = events written). */
 struct merge_file_stats {
 	const char *file;
 	bool have_isb;
 	uint64_t ifrecv, ifdrop, usrdeliv;
 	uint64_t events;		/* TRACE events read from it */
-	uint64_t marked;		/* the sum of its last section's epb_dropcount */
+	uint64_t other_linktype;	/* records skipped: not LINKTYPE_NFLOG */
+	uint64_t non_trace;		/* NFLOG records without a TRACE prefix */
+	uint64_t bad_records;		/* NFLOG records that failed to parse */
+	uint64_t marked;		/* the sum of its records' epb_dropcount */
 	bool have_marks;		/* its records carry epb_dropcount (ours do) */
 };
 

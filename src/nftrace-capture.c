@@ -51,7 +51,10 @@
 #include "trace_rules.h"
 #include "xtlock.h"
 
-#define PROG "nftrace-capture"
+#define PROG_NAME "nftrace-capture"
+
+/* argv[0]'s base name (optdoc_progname()), for messages */
+static const char *prog = PROG_NAME;
 
 enum exit_code { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_LOCK = 4 };
 
@@ -117,7 +120,7 @@ static void usage(FILE *f)
 		"Trace packets through iptables and nftables: install TRACE rules, print every\n"
 		"rule each packet passes with the rule's text, write the events to pcapng,\n"
 		"remove the rules.  EXPRESSION is a pcap filter (as tcpdump takes it) that\n"
-		"keeps only the events of matching packets.\n\n", PROG, PROG);
+		"keeps only the events of matching packets.\n\n", prog, prog);
 	optdoc_print(f, options, NOPTIONS, false);
 	fprintf(f, "\nExit status: 0 ok, 1 runtime failure (also the --max-rate brake), 2 usage\n"
 		"error or a rule iptables rejects, 4 xtables lock not obtained.\n"
@@ -191,7 +194,7 @@ static void __attribute__((format(printf, 1, 2))) errorf(const char *fmt, ...)
 	va_list ap;
 
 	status_clear();
-	fprintf(stderr, "%s: ", PROG);
+	fprintf(stderr, "%s: ", prog);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -294,7 +297,7 @@ static char *join_cmdline(int argc, char **argv)
 	s = trace_rules_format(argv);
 	if (!s)
 		return NULL;
-	if (asprintf(&full, "%s%s%s", PROG, argc > 1 ? " " : "", s) < 0)
+	if (asprintf(&full, "%s%s%s", PROG_NAME, argc > 1 ? " " : "", s) < 0)
 		full = NULL;
 	free(s);
 	return full;
@@ -401,7 +404,7 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 			exit(EXIT_OK);
 		case 'V':
 		case OPT_VERSION:
-			printf("%s %s\n", PROG, PACKAGE_VERSION);
+			printf("%s %s\n", PROG_NAME, PACKAGE_VERSION);
 			exit(EXIT_OK);
 		default:
 			return -1;
@@ -947,13 +950,13 @@ static int start_writer(struct session *s, const char *path, const struct snapsh
 		return -1;
 	uname(&u);
 	snprintf(os, sizeof(os), "%s %s", u.sysname, u.release);
-	snprintf(appl, sizeof(appl), "%s %s", PROG, PACKAGE_VERSION);
+	snprintf(appl, sizeof(appl), "%s %s", PROG_NAME, PACKAGE_VERSION);
 	comments = calloc(sn->nparts + 1, sizeof(*comments));
 	if (!comments) {
 		close(fd);
 		return -1;
 	}
-	comments[0] = s->cfg->cmdline ? s->cfg->cmdline : PROG;
+	comments[0] = s->cfg->cmdline ? s->cfg->cmdline : PROG_NAME;
 	for (size_t i = 0; i < sn->nparts; i++)
 		comments[i + 1] = sn->parts[i];
 	info.userappl = appl;
@@ -1208,8 +1211,9 @@ int main(int argc, char **argv)
 	sigset_t mask;
 	enum stop_reason why;
 
+	prog = optdoc_progname(argv, PROG_NAME);
 	if (parse_args(argc, argv, &cfg) < 0) {
-		fprintf(stderr, "Try '%s --help' for more information.\n", PROG);
+		fprintf(stderr, "Try '%s --help' for more information.\n", prog);
 		status = EXIT_USAGE;
 		goto out_logger;
 	}

@@ -33,8 +33,11 @@
 #include "ruleset.h"
 #include "stats.h"
 
-#define PROG "nftrace-read"
+#define PROG_NAME "nftrace-read"
 #define RULES_FILE_MAX (64u << 20)
+
+/* argv[0]'s base name (optdoc_progname()), for messages */
+static const char *prog = PROG_NAME;
 
 enum {
 	OPT_RULES = 256, OPT_NO_AGGREGATE, OPT_COLOR, OPT_VERSION, OPT_PATHS, OPT_STATS,
@@ -57,13 +60,14 @@ static const struct optdoc options[] = {
 	{ { "dot", no_argument, NULL, OPT_DOT }, 0, NULL,
 	  "the paths as a Graphviz graph (| dot -Tsvg > paths.svg)" },
 	{ { "id", required_argument, NULL, OPT_ID }, 0, "ID[,ID]",
-	  "only these packets (packet IDs, hex; repeatable)" },
+	  "only these packets (packet IDs, hex, 0x optional; repeatable)" },
 	{ { "table", required_argument, NULL, OPT_TABLE }, 0, "NAME",
 	  "only packets with a hop in table NAME (repeatable)" },
 	{ { "chain", required_argument, NULL, OPT_CHAIN }, 0, "NAME",
 	  "only packets with a hop in chain NAME (repeatable; with --table: the same hop)" },
 	{ { "verdict", required_argument, NULL, OPT_VERDICT }, 0, "V",
-	  "only packets whose fate is V: accept, drop, queue, stolen, unknown (repeatable)" },
+	  "only packets whose fate is V: accept, drop, queue, stolen, unknown, in any "
+	  "case; REJECT is drop, NFQUEUE is queue (repeatable)" },
 	{ { "since", required_argument, NULL, OPT_SINCE }, 0, "TIME",
 	  "only packets first seen at or after TIME: YYYY-MM-DD HH:MM:SS[.frac], "
 	  "local time, or with Z or +HH:MM; or @SECONDS since the epoch" },
@@ -76,8 +80,9 @@ static const struct optdoc options[] = {
 	  "per-event detail (time, hook, interfaces, mark, uid, verdict) and tcpdump -v packet lines" },
 	{ { "no-aggregate", no_argument, NULL, OPT_NO_AGGREGATE }, 0, NULL,
 	  "leave out the Aggregated packets section" },
-	{ { "color", required_argument, NULL, OPT_COLOR }, 0, "WHEN",
-	  "colour drops red and accepts green: auto (on a terminal), always, never" },
+	{ { "color", optional_argument, NULL, OPT_COLOR }, 0, "WHEN",
+	  "colour drops red and accepts green: always (--color alone), never, or "
+	  "auto: on a terminal (the default)" },
 	{ { "help", no_argument, NULL, 'h' }, 'h', NULL, "show this help and exit" },
 	{ { "version", no_argument, NULL, OPT_VERSION }, 'V', NULL, "show the version and exit" },
 };
@@ -91,7 +96,7 @@ static void usage(FILE *f)
 		"TRACE records) in the nftrace text format, as packet paths, statistics,\n"
 		"JSON or a graph.  Several files are merged in time order.  EXPRESSION is a\n"
 		"pcap filter (as tcpdump takes it) on the packet.  Filters select whole\n"
-		"packets and combine with AND.\n\n", PROG, PROG);
+		"packets and combine with AND.\n\n", prog, prog);
 	optdoc_print(f, options, NOPTIONS, true);
 	fprintf(f, "\nExit status: 0 ok, 1 a file is corrupt, truncated or unreadable, 2 usage error.\n"
 		"See nftrace-read(1).\n");
@@ -123,11 +128,11 @@ static int usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", PROG);
+	fprintf(stderr, "%s: ", prog);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry '%s --help' for more information.\n", PROG);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n", prog);
 	return 2;
 }
 
@@ -139,7 +144,7 @@ static int load_rules_file(struct ruleset *rs, const char *path)
 	int fd = open(path, O_RDONLY | O_CLOEXEC), r = 0;
 
 	if (fd < 0) {
-		fprintf(stderr, "%s: %s: %s\n", PROG, path, strerror(errno));
+		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
 		return -1;
 	}
 	for (;;) {
@@ -150,14 +155,14 @@ static int load_rules_file(struct ruleset *rs, const char *path)
 
 			cap = cap ? cap * 2 : 131072;
 			if (cap > RULES_FILE_MAX + 65536 + 1) {
-				fprintf(stderr, "%s: %s: larger than %u MiB\n", PROG, path,
+				fprintf(stderr, "%s: %s: larger than %u MiB\n", prog, path,
 					RULES_FILE_MAX >> 20);
 				r = -1;
 				goto out;
 			}
 			nb = realloc(buf, cap);
 			if (!nb) {
-				fprintf(stderr, "%s: %s: out of memory\n", PROG, path);
+				fprintf(stderr, "%s: %s: out of memory\n", prog, path);
 				r = -1;
 				goto out;
 			}
@@ -167,7 +172,7 @@ static int load_rules_file(struct ruleset *rs, const char *path)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			fprintf(stderr, "%s: %s: %s\n", PROG, path, strerror(errno));
+			fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
 			r = -1;
 			goto out;
 		}
@@ -176,7 +181,7 @@ static int load_rules_file(struct ruleset *rs, const char *path)
 		len += (size_t)n;
 	}
 	if (ruleset_add_save(rs, 0, buf ? buf : "", len, err, sizeof(err)) < 0) {
-		fprintf(stderr, "%s: %s: %s\n", PROG, path, err);
+		fprintf(stderr, "%s: %s: %s\n", prog, path, err);
 		r = -1;
 	}
 out:
@@ -239,7 +244,7 @@ static void cb_packet(void *arg, const struct paths_pkt *p)
 static void cb_warn(void *arg, const char *file, const char *msg)
 {
 	(void)arg;
-	fprintf(stderr, "%s: %s: %s\n", PROG, file, msg);
+	fprintf(stderr, "%s: %s: %s\n", prog, file, msg);
 }
 
 /* How events travel: straight to the text view, or through paths. */
@@ -298,7 +303,7 @@ static void progress_draw(const struct merge *m, uint64_t events)
 	merge_progress(m, &done, &total);
 	if (!total)
 		return;
-	fprintf(stderr, "\r\033[K%s: %llu%% of %llu MiB, %llu events", PROG,
+	fprintf(stderr, "\r\033[K%s: %llu%% of %llu MiB, %llu events", prog,
 		(unsigned long long)(done * 100 / total),
 		(unsigned long long)(total >> 20), (unsigned long long)events);
 	fflush(stderr);
@@ -341,7 +346,7 @@ static int run(struct reader *rd)
 		if (r < 0) {
 			progress_clear();
 			obuf_flush(&rd->out);
-			fprintf(stderr, "%s: %s: %s\n", PROG, errfile, err);
+			fprintf(stderr, "%s: %s: %s\n", prog, errfile, err);
 			status = 1;
 			continue;
 		}
@@ -394,25 +399,38 @@ static void report(struct reader *rd)
 		if (pc.forced)
 			fprintf(stderr, "%s: %llu packets were completed early to stay within the "
 				"memory bounds (%u open packets, %u MiB of held events); their paths "
-				"may be incomplete or split\n", PROG, (unsigned long long)pc.forced,
+				"may be incomplete or split\n", prog, (unsigned long long)pc.forced,
 				PATHS_DEFAULT_MAX_PACKETS, (unsigned)(PATHS_DEFAULT_MAX_BYTES >> 20));
 	}
 	if (rd->too_big)
-		fprintf(stderr, "%s: %llu events larger than the %u MiB window skipped\n", PROG,
+		fprintf(stderr, "%s: %llu events larger than the %u MiB window skipped\n", prog,
 			(unsigned long long)rd->too_big, (unsigned)(PATHS_DEFAULT_MAX_BYTES >> 20));
 	if (rd->dot && dot_dropped_steps(rd->dot))
 		fprintf(stderr, "%s: the graph leaves out %llu steps: at most %u nodes and %u edges\n",
-			PROG, (unsigned long long)dot_dropped_steps(rd->dot), DOT_MAX_NODES,
+			prog, (unsigned long long)dot_dropped_steps(rd->dot), DOT_MAX_NODES,
 			DOT_MAX_EDGES);
 	if (mc.lost)
-		fprintf(stderr, "%s: %llu events were lost during the capture\n", PROG,
+		fprintf(stderr, "%s: %llu events were lost during the capture\n", prog,
 			(unsigned long long)mc.lost);
-	if (mc.bad_records)
-		fprintf(stderr, "%s: %llu malformed NFLOG records skipped\n", PROG,
-			(unsigned long long)mc.bad_records);
-	if (mc.other_linktype)
-		fprintf(stderr, "%s: %llu records of another link type than NFLOG skipped\n", PROG,
-			(unsigned long long)mc.other_linktype);
+	/* What each file held that is no trace event. */
+	for (size_t i = 0; i < merge_nfiles(rd->m); i++) {
+		struct merge_file_stats fs;
+
+		merge_file_stats(rd->m, i, &fs);
+		if (fs.non_trace)
+			fprintf(stderr, fs.non_trace == 1 ?
+				"%s: %s: %llu NFLOG record that is not a TRACE event skipped\n" :
+				"%s: %s: %llu NFLOG records that are not TRACE events skipped\n",
+				prog, fs.file, (unsigned long long)fs.non_trace);
+		if (fs.bad_records)
+			fprintf(stderr, "%s: %s: %llu malformed NFLOG record%s skipped\n", prog,
+				fs.file, (unsigned long long)fs.bad_records,
+				fs.bad_records == 1 ? "" : "s");
+		if (fs.other_linktype)
+			fprintf(stderr, "%s: %s: %llu record%s of another link type than NFLOG skipped\n",
+				prog, fs.file, (unsigned long long)fs.other_linktype,
+				fs.other_linktype == 1 ? "" : "s");
+	}
 }
 
 /* Is the input a stream being followed (nftrace-capture -w - | nftrace-read -)? */
@@ -534,6 +552,9 @@ static int read_main(int argc, char **argv, struct reader *rd, const char **file
 			rd->aggregate = false;
 			break;
 		case OPT_COLOR:
+			/* as ls: --color alone is always; WHEN only as --color=WHEN */
+			if (!optarg)
+				optarg = (char *)"always";
 			if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
 				return usage_error("--color: '%s' is not auto, always or never",
 						   optarg);
@@ -544,14 +565,14 @@ static int read_main(int argc, char **argv, struct reader *rd, const char **file
 			return 0;
 		case 'V':
 		case OPT_VERSION:
-			printf("%s %s\n", PROG, PACKAGE_VERSION);
+			printf("%s %s\n", PROG_NAME, PACKAGE_VERSION);
 			return 0;
 		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n", PROG);
+			fprintf(stderr, "Try '%s --help' for more information.\n", prog);
 			return 2;
 		}
 		if (r == -ENOMEM) {
-			fprintf(stderr, "%s: out of memory\n", PROG);
+			fprintf(stderr, "%s: out of memory\n", prog);
 			return 1;
 		}
 		if (r < 0)
@@ -569,13 +590,13 @@ static int read_main(int argc, char **argv, struct reader *rd, const char **file
 		char *expr = join(argv + optind, argc - optind);
 
 		if (!expr) {
-			fprintf(stderr, "%s: out of memory\n", PROG);
+			fprintf(stderr, "%s: out of memory\n", prog);
 			return 1;
 		}
 		c = filter_set_expression(rd->flt, expr, err, sizeof(err));
 		free(expr);
 		if (c == -ENOMEM) {
-			fprintf(stderr, "%s: out of memory\n", PROG);
+			fprintf(stderr, "%s: out of memory\n", prog);
 			return 1;
 		}
 		if (c < 0)
@@ -589,7 +610,7 @@ static int read_main(int argc, char **argv, struct reader *rd, const char **file
 	rd->popts.color = rd->ropts.color;
 	rd->popts.show_file = nfiles > 1;
 	if (obuf_init(&rd->out, 1, 1u << 18) < 0) {
-		fprintf(stderr, "%s: out of memory\n", PROG);
+		fprintf(stderr, "%s: out of memory\n", prog);
 		return 1;
 	}
 	/* Followed input wants each line as it is rendered. */
@@ -597,23 +618,23 @@ static int read_main(int argc, char **argv, struct reader *rd, const char **file
 
 	rd->m = merge_new(rd->user_rules);
 	if (!rd->m) {
-		fprintf(stderr, "%s: out of memory\n", PROG);
+		fprintf(stderr, "%s: out of memory\n", prog);
 		return 1;
 	}
 	merge_set_warn(rd->m, cb_warn, NULL);
 	for (size_t i = 0; i < nfiles; i++)
 		if (merge_add(rd->m, files[i], err, sizeof(err)) < 0) {
-			fprintf(stderr, "%s: %s: %s\n", PROG, files[i], err);
+			fprintf(stderr, "%s: %s: %s\n", prog, files[i], err);
 			status = 1;
 		}
 	if (setup_views(rd) < 0) {
-		fprintf(stderr, "%s: out of memory\n", PROG);
+		fprintf(stderr, "%s: out of memory\n", prog);
 		return 1;
 	}
 	status |= run(rd);
 	finish_views(rd);
 	if (obuf_flush(&rd->out) < 0 && rd->out.err != -EPIPE) {
-		fprintf(stderr, "%s: writing output: %s\n", PROG, strerror(-rd->out.err));
+		fprintf(stderr, "%s: writing output: %s\n", prog, strerror(-rd->out.err));
 		status = 1;
 	}
 	report(rd);
@@ -628,9 +649,10 @@ int main(int argc, char **argv)
 	const char **files = calloc((size_t)argc + 1, sizeof(*files));
 	int status;
 
+	prog = optdoc_progname(argv, PROG_NAME);
 	rd.flt = filter_new();
 	if (!files || !rd.flt) {
-		fprintf(stderr, "%s: out of memory\n", PROG);
+		fprintf(stderr, "%s: out of memory\n", prog);
 		status = 1;
 	} else {
 		status = read_main(argc, argv, &rd, files);

@@ -20,7 +20,11 @@ void optdoc_print(FILE *f, const struct optdoc *v, size_t n, bool long_eq)
 		const char *h = d->help;
 		char left[64];
 
-		if (d->shortopt)
+		if (d->arg && d->opt.has_arg == optional_argument)
+			/* only --opt=ARG gives the argument: --opt[=ARG] */
+			snprintf(left, sizeof(left), "%s--%s[=%s]", d->shortopt ? "" : "    ",
+				 d->opt.name, d->arg);
+		else if (d->shortopt)
 			snprintf(left, sizeof(left), "-%c, --%s%s%s", d->shortopt, d->opt.name,
 				 d->arg ? " " : "", d->arg ? d->arg : "");
 		else
@@ -43,4 +47,16 @@ void optdoc_print(FILE *f, const struct optdoc *v, size_t n, bool long_eq)
 				h++;
 		} while (*h);
 	}
+}
+
+const char *optdoc_progname(char **argv, const char *name)
+{
+	const char *base;
+
+	if (!argv || !argv[0] || !argv[0][0])
+		return name;
+	base = strrchr(argv[0], '/');
+	base = base && base[1] ? base + 1 : argv[0];
+	argv[0] = (char *)base;
+	return base;
 }

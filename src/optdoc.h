@@ -23,7 +23,16 @@ struct optdoc {
 void optdoc_longopts(const struct optdoc *v, size_t n, struct option *out);
 
 /* "  -x, --long ARG           help..." lines, help wrapped to 80
- * columns; long_eq writes long-only arguments as --long=ARG. */
+ * columns; long_eq writes long-only arguments as --long=ARG.  An optional
+ * argument (optional_argument) is written --long[=ARG]. */
 void optdoc_print(FILE *f, const struct optdoc *v, size_t n, bool long_eq);
+
+/*
+ * The program's name for its messages: the base name of argv[0], as
+ * tcpdump and the GNU tools print theirs (name if argv[0] is empty).
+ * argv[0] is pointed at it, so getopt_long()'s own messages ("nftrace-read:
+ * unrecognized option ...") carry the same name and not a path.
+ */
+const char *optdoc_progname(char **argv, const char *name);
 
 #endif

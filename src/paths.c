@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "dissect.h"
 #include "names.h"
@@ -124,9 +125,9 @@ void path_fate_init(struct path_fate *f)
 }
 
 /* Did this hop let the packet go on to a later hop, accepting it? */
-static bool lets_on(enum path_verdict v, bool textless_policy)
+static bool lets_on(enum path_verdict v, bool policy, bool textless)
 {
-	return v == PATH_ACCEPT || textless_policy;
+	return v == PATH_ACCEPT || (policy && textless);
 }
 
 void path_fate_add(struct path_fate *f, const struct trace_event *ev)
@@ -134,7 +135,7 @@ void path_fate_add(struct path_fate *f, const struct trace_event *ev)
 	bool policy;
 	enum path_verdict v = path_hop_verdict(ev, &policy);
 
-	if (f->last_hop >= 0 && lets_on(f->last_v, f->last_textless_policy)) {
+	if (f->last_hop >= 0 && lets_on(f->last_v, f->last_policy, f->last_textless)) {
 		f->prev_v = PATH_ACCEPT;
 		f->prev_hop = f->last_hop;
 		f->prev_policy = f->last_policy;
@@ -142,8 +143,11 @@ void path_fate_add(struct path_fate *f, const struct trace_event *ev)
 	f->last_v = v;
 	f->last_hop = (int32_t)f->n;
 	f->last_policy = policy;
-	f->last_textless_policy = policy && v == PATH_UNKNOWN &&
-		ev->verdict == TRACE_VERDICT_NONE && ev->rule_text.len == 0;
+	/* A legacy hop whose text is unknown may have been the DROP: a rule,
+	 * a policy, or a return (an unconditional rule at a user chain's end
+	 * is traced as "return"). */
+	f->last_textless = v == PATH_UNKNOWN && ev->verdict == TRACE_VERDICT_NONE &&
+		ev->rule_text.len == 0;
 	f->n++;
 }
 
@@ -153,10 +157,10 @@ void path_fate_finish(struct path_fate *f)
 		f->verdict = f->last_v;
 		f->hop = f->last_hop;
 		f->policy = f->last_policy;
-	} else if (f->last_hop >= 0 && f->last_textless_policy) {
-		f->verdict = PATH_UNKNOWN;	/* the policy could have been DROP */
+	} else if (f->last_hop >= 0 && f->last_textless) {
+		f->verdict = PATH_UNKNOWN;	/* that hop could have been a DROP */
 		f->hop = f->last_hop;
-		f->policy = true;
+		f->policy = f->last_policy;
 	} else if (f->prev_hop >= 0) {
 		f->verdict = f->prev_v;
 		f->hop = f->prev_hop;
@@ -183,14 +187,22 @@ const char *path_verdict_name(enum path_verdict v)
 	return names_tok2str(verdict_names, (int32_t)v, "unknown");
 }
 
+/* The iptables targets, as the fate reads them (target_verdict()). */
+static const struct names_tok verdict_aliases[] = {
+	{ PATH_DROP, "reject" }, { PATH_QUEUE, "nfqueue" }, { 0, NULL },
+};
+
 int path_verdict_parse(const char *s, enum path_verdict *v)
 {
-	int32_t x;
+	const struct names_tok *tabs[] = { verdict_names, verdict_aliases };
 
-	if (names_str2tok(verdict_names, s, strlen(s), &x) < 0)
-		return -EINVAL;
-	*v = (enum path_verdict)x;
-	return 0;
+	for (size_t i = 0; i < sizeof(tabs) / sizeof(tabs[0]); i++)
+		for (const struct names_tok *t = tabs[i]; t->s; t++)
+			if (!strcasecmp(t->s, s)) {
+				*v = (enum path_verdict)t->v;
+				return 0;
+			}
+	return -EINVAL;
 }
 
 const char *path_verdict_participle(enum path_verdict v)

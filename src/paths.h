@@ -69,8 +69,10 @@ enum path_verdict {
  * Otherwise the fate is the most recent earlier hop that let the packet
  * go on: an accept verdict, an ACCEPT rule, or a legacy policy event (a
  * policy the packet got past accepted it) - "accepted by policy
- * mangle:POSTROUTING:policy:1".  A path whose last hop is a legacy policy
- * without rule text, or with no deciding hop at all, has fate unknown.
+ * mangle:POSTROUTING:policy:1".  A path whose last hop is a legacy event
+ * without rule text (a rule, policy or return that could have been the
+ * DROP), or with no deciding hop at all, has fate unknown; in the first
+ * case hop names that event.
  */
 struct path_fate {
 	enum path_verdict verdict;	/* after path_fate_finish() */
@@ -81,7 +83,7 @@ struct path_fate {
 	uint32_t n;
 	enum path_verdict last_v, prev_v;
 	int32_t last_hop, prev_hop;
-	bool last_policy, prev_policy, last_textless_policy;
+	bool last_policy, prev_policy, last_textless;
 };
 
 /* One hop's own verdict; *policy tells whether it is a policy event. */
@@ -93,7 +95,9 @@ void path_fate_finish(struct path_fate *f);
 
 /* "accept", "drop", "queue", "stolen", "unknown". */
 const char *path_verdict_name(enum path_verdict v);
-/* Parse one of those names.  Returns 0, or -EINVAL. */
+/* Parse one of those names, in any case, or an iptables target that
+ * decides the same way: REJECT (a drop), NFQUEUE (queue).  Returns 0, or
+ * -EINVAL. */
 int path_verdict_parse(const char *s, enum path_verdict *v);
 /* "accepted", "dropped", "queued", "stolen", NULL for unknown. */
 const char *path_verdict_participle(enum path_verdict v);

@@ -192,6 +192,8 @@ static int read_shb(struct capfile *cf, uint64_t off)
 	memcpy(cf->shb, p, blen);
 	input_consume(cf->in, blen);
 
+	/* The statistics of the section that ends here add up. */
+	capfile_stats(cf, &cf->stats_done);
 	memset(sec, 0, sizeof(*sec));
 	sec->index = cf->nsections++;
 	sec->pcapng = true;
@@ -427,7 +429,7 @@ static int read_isb(struct capfile *cf, uint64_t off, const uint8_t *b, uint32_t
 {
 	const uint8_t *cur, *end = b + blen - 4;
 	struct capfile_section *sec = &cf->sec;
-	const struct cf_iface *ifc;
+	struct cf_iface *ifc;
 	uint32_t ifid;
 	struct opt o;
 	int r;
@@ -436,34 +438,46 @@ static int read_isb(struct capfile *cf, uint64_t off, const uint8_t *b, uint32_t
 		return cf_fail(cf, off, "interface statistics block total length %u is less than %u",
 			       blen, ISB_MIN);
 	ifid = cf_rd32(b + 8, cf->swap);
-	/* Statistics are kept for interface 0 only (capfile.h); those of a
-	 * nonexistent interface cannot be interpreted. */
-	if (ifid != 0 || cf->nifs == 0)
+	/* Those of a nonexistent interface cannot be interpreted. */
+	if (ifid >= cf->nifs)
 		return 0;
-	ifc = &cf->ifs[0];
-	sec->have_stats = true;
-	sec->isb_ifrecv = sec->isb_ifdrop = sec->isb_usrdeliv = 0;
-	sec->isb_start_ns = sec->isb_end_ns = 0;
+	/* Per interface for capfile_stats(); the section's (capfile.h) are
+	 * interface 0's. */
+	ifc = &cf->ifs[ifid];
+	ifc->have_isb = true;
+	ifc->ifrecv = ifc->ifdrop = ifc->usrdeliv = 0;
+	if (ifid == 0) {
+		sec->have_stats = true;
+		sec->isb_ifrecv = sec->isb_ifdrop = sec->isb_usrdeliv = 0;
+		sec->isb_start_ns = sec->isb_end_ns = 0;
+	}
 	for (cur = b + 20; (r = opt_next(cf, off, &cur, end, &o)) > 0;) {
 		if (o.len != 8)
 			continue;
 		switch (o.code) {
 		case OPT_ISB_STARTTIME:
-			sec->isb_start_ns = iface_ns(ifc, rd_ts(o.val, cf->swap));
+			if (ifid == 0)
+				sec->isb_start_ns = iface_ns(ifc, rd_ts(o.val, cf->swap));
 			break;
 		case OPT_ISB_ENDTIME:
-			sec->isb_end_ns = iface_ns(ifc, rd_ts(o.val, cf->swap));
+			if (ifid == 0)
+				sec->isb_end_ns = iface_ns(ifc, rd_ts(o.val, cf->swap));
 			break;
 		case OPT_ISB_IFRECV:
-			sec->isb_ifrecv = cf_rd64(o.val, cf->swap);
+			ifc->ifrecv = cf_rd64(o.val, cf->swap);
 			break;
 		case OPT_ISB_IFDROP:
-			sec->isb_ifdrop = cf_rd64(o.val, cf->swap);
+			ifc->ifdrop = cf_rd64(o.val, cf->swap);
 			break;
 		case OPT_ISB_USRDELIV:
-			sec->isb_usrdeliv = cf_rd64(o.val, cf->swap);
+			ifc->usrdeliv = cf_rd64(o.val, cf->swap);
 			break;
 		}
+	}
+	if (ifid == 0) {
+		sec->isb_ifrecv = ifc->ifrecv;
+		sec->isb_ifdrop = ifc->ifdrop;
+		sec->isb_usrdeliv = ifc->usrdeliv;
 	}
 	return r < 0 ? -1 : 0;
 }

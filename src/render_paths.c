@@ -59,6 +59,7 @@ void render_paths_packet(struct obuf *o, const struct paths_pkt *p,
 	const char *col = opts->color ? fate_color(f->verdict) : NULL;
 	const char *how = path_verdict_participle(f->verdict);
 	struct strref sum = paths_pkt_summary(p), by = { NULL, 0 };
+	const char *by_kind = NULL;
 	struct paths_iter it;
 	struct trace_event ev;
 	void *ctx;
@@ -82,6 +83,7 @@ void render_paths_packet(struct obuf *o, const struct paths_pkt *p,
 		obuf_puts(o, "    ");
 		if (deciding) {
 			by = path_hop_name(&ev);
+			by_kind = names_kind(ev.kind);
 			if (col)
 				obuf_puts(o, col);
 		}
@@ -103,9 +105,10 @@ void render_paths_packet(struct obuf *o, const struct paths_pkt *p,
 		obuf_puts(o, f->policy ? " by policy " : " by ");
 		obuf_put(o, by.p, by.len);
 	} else if (by.p) {
+		/* a hop without rule text that may have been the DROP */
 		obuf_puts(o, "fate unknown: ");
 		obuf_put(o, by.p, by.len);
-		obuf_puts(o, " is a policy without rule text");
+		obuf_printf(o, " is a %s without rule text", by_kind ? by_kind : "hop");
 	} else {
 		obuf_puts(o, "fate unknown");
 	}

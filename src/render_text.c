@@ -192,6 +192,9 @@ void render_aggregate(struct obuf *o, const struct aggregate *ag)
 {
 	size_t n = aggregate_count(ag);
 
+	/* No section with nothing in it (no events, or none selected). */
+	if (n == 0 && !aggregate_overflow(ag))
+		return;
 	obuf_endline(o);
 	obuf_puts(o, "Aggregated packets:");
 	obuf_endline(o);

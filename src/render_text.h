@@ -41,7 +41,8 @@ void render_escaped(struct obuf *o, const char *s, size_t len);
 void render_event(struct obuf *o, const struct trace_event *ev,
 		  const struct render_opts *opts, const struct ruleset *rs);
 
-/* The aggregated section, with a note when the table overflowed. */
+/* The aggregated section, with a note when the table overflowed; nothing
+ * when no packet was added. */
 void render_aggregate(struct obuf *o, const struct aggregate *ag);
 
 /* Local time "YYYY-MM-DD HH:MM:SS.nnnnnnnnn" of ts_ns, without a time-zone

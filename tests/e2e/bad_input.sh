@@ -1,12 +1,13 @@
 #!/bin/bash
 # Bad input gets a clear error and loses nothing: nftrace-read prints what
-# it could read, then "nftrace-read: FILE: <what> at offset N", exit 1 for
-# a corrupt or truncated file, 2 for a usage error; it never crashes or
+# it could read, then "nftrace-read: FILE: <what> at offset N" (gzip data:
+# "<what> at compressed offset C (uncompressed offset U)"), exit 1 for a
+# corrupt or truncated file, 2 for a usage error; it never crashes or
 # hangs.
 . "$(dirname "$0")/lib.sh"
 S=$NFTRACE_SRCDIR/samples
 [ -f "$S/dns-drop.pcapng" ] || skip_all "no samples/dns-drop.pcapng"
-plan 12
+plan 18
 
 rd() { timeout 20 "$NFTRACE_READ" "$@"; }
 good=$(rd "$S/dns-drop.pcapng" 2>/dev/null)
@@ -21,6 +22,31 @@ like "truncated: message names the file and an offset" "$(cat "$T_TMP/err")" \
 n_good=$(printf '%s\n' "$good" | grep -c ' TRACE: ')
 n_cut=$(printf '%s\n' "$out" | grep -c ' TRACE: ')
 check "truncated: the events before the cut are printed ($n_cut of $n_good)" test "$n_cut" -ge 1
+
+# gzip: the trailer (CRC32, length) cut off, as gzip -t sees it: every
+# event is printed, then the truncation is reported like any other.
+gzip -c "$S/dns-drop.pcapng" >"$T_TMP/t.pcapng.gz"
+for cut in 8 9; do
+	head -c -$cut "$T_TMP/t.pcapng.gz" >"$T_TMP/cut$cut.pcapng.gz"
+	out=$(rd "$T_TMP/cut$cut.pcapng.gz" 2>"$T_TMP/err"); rc=$?
+	gz=$(gzip -t "$T_TMP/cut$cut.pcapng.gz" 2>&1 | tr -s '\n' ' '; echo "gzip -t exit ${PIPESTATUS[0]}")
+	like "gzip cut by $cut bytes: exit 1, the truncation named, as gzip -t says" \
+		"$rc $(cat "$T_TMP/err") / $gz" \
+		"^1 nftrace-read: $T_TMP/cut$cut.pcapng.gz: truncated gzip stream: unexpected end of file at compressed offset [0-9]+ \(uncompressed offset [0-9]+\) / +gzip: .*unexpected end of file.*gzip -t exit 1$"
+	is "gzip cut by $cut bytes: every event is still printed" "$out" "$good"
+done
+# A bad CRC: one message, what and where (not "... at offset N at offset 0").
+python3 -c '
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+d[-8] ^= 0xff
+open(sys.argv[2], "wb").write(d)' "$T_TMP/t.pcapng.gz" "$T_TMP/crc.pcapng.gz"
+out=$(rd "$T_TMP/crc.pcapng.gz" 2>"$T_TMP/err"); rc=$?
+gz=$(gzip -t "$T_TMP/crc.pcapng.gz" 2>&1 | tr -s '\n' ' '; echo "gzip -t exit ${PIPESTATUS[0]}")
+like "gzip with a bad CRC: exit 1, one message naming what and where, as gzip -t says" \
+	"$rc $(cat "$T_TMP/err") / $gz" \
+	"^1 nftrace-read: $T_TMP/crc.pcapng.gz: corrupt gzip stream: incorrect data check at compressed offset [0-9]+ \(uncompressed offset [0-9]+\) / +gzip: .*crc error.*gzip -t exit 1$"
+is "gzip with a bad CRC: the events before the check are printed" "$out" "$good"
 
 printf 'this is not a capture file\n' >"$T_TMP/text"
 rd "$T_TMP/text" >/dev/null 2>"$T_TMP/err"; rc=$?

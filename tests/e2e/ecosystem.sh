@@ -10,7 +10,7 @@
 SRC=$NFTRACE_SRCDIR
 export TZ=UTC LC_ALL=C
 
-plan 29
+plan 32
 
 # help_longopts PROGRAM: the long options of the --help table, sorted.
 help_longopts() {
@@ -38,6 +38,14 @@ for p in capture:nftrace-capture.8.in read:nftrace-read.1.in; do
 	[ -n "$h" ] || missing="(no options parsed from --help)"
 	is "nftrace-$prog: every --help option is in ${page##*/} OPTIONS" "$missing" ""
 	is "nftrace-$prog: every option in ${page##*/} OPTIONS is in --help" "$extra" ""
+done
+
+# Messages start with the program's base name, not the path it was run by
+# (also getopt's own), as tcpdump's do.
+for bin in "$NFTRACE_CAPTURE" "$NFTRACE_READ"; do
+	is "${bin##*/}: an unknown option is reported under the base name" \
+		"$("$bin" --no-such-option 2>&1 >/dev/null | head -1)" \
+		"${bin##*/}: unrecognized option '--no-such-option'"
 done
 
 # The man pages format without warnings.
@@ -143,6 +151,9 @@ is "completion: nftrace-read --color=<TAB>" "$(comp "$NFTRACE_READ" --color = ''
 auto
 never"
 is "completion: nftrace-read --co<TAB> (an = option)" "$(comp "$NFTRACE_READ" --co)" "--color="
+mkdir -p "$T_TMP/cf" && touch "$T_TMP/cf/cap.pcapng"
+is "completion: nftrace-read --color <TAB> offers files (the value is optional, as for ls)" \
+	"$(cd "$T_TMP/cf" && comp "$NFTRACE_READ" --color ca)" "cap.pcapng"
 is "completion: nftrace-capture --<TAB> offers every long option of --help" \
 	"$(comp "$NFTRACE_CAPTURE" -- | grep -v '^$' | tr -d =)" "$(help_longopts "$NFTRACE_CAPTURE")"
 is "completion: nftrace-read --<TAB> offers every long option of --help" \

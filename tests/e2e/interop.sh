@@ -7,7 +7,7 @@
 S=$NFTRACE_SRCDIR/samples
 need_tool tcpdump tshark gzip
 [ -f "$S/dns-drop.pcapng" ] || skip_all "no samples"
-plan 10
+plan 14
 
 f=$S/dns-drop.pcapng
 events=$("$NFTRACE_READ" --no-aggregate "$f" | grep -c ' TRACE: ')
@@ -41,4 +41,39 @@ if command -v editcap >/dev/null; then
 else
 	skip "Wireshark-written pcapng" "no editcap"
 fi
+
+# tcpdump -i nflog:0 also records what other NFLOG rules log: a record with
+# "-j NFLOG --nflog-prefix mylog" and one without a prefix, appended to
+# tcpdump's capture (classic pcap, the NFLOG TLVs as libpcap stores them).
+python3 - "$p" "$T_TMP/mixed.pcap" <<'PY'
+import struct, sys
+d = bytearray(open(sys.argv[1], "rb").read())
+swap = d[:4] == b"\xd4\xc3\xb2\xa1"          # file written little-endian
+e = "<" if swap else ">"
+def tlv(t, v):
+    b = struct.pack(e + "HH", 4 + len(v), t) + v
+    return b + b"\0" * (-len(b) % 4)
+ip = bytes.fromhex("450000140001000040010000c0000235c0000202")
+def rec(prefix):
+    r = struct.pack(">BBH", 2, 0, 0) + tlv(1, struct.pack(">HBB", 0x0800, 1, 0))
+    if prefix is not None:
+        r += tlv(10, prefix + b"\0")
+    return r + tlv(9, ip)
+ts = struct.unpack_from(e + "I", d, 24)[0] + 1
+for i, r in enumerate((rec(b"mylog"), rec(None))):
+    d += struct.pack(e + "IIII", ts + i, 0, len(r), len(r)) + r
+open(sys.argv[2], "wb").write(d)
+PY
+"$NFTRACE_READ" --rules="$S/dns-drop.rules" "$T_TMP/mixed.pcap" >"$T_TMP/out" 2>"$T_TMP/err"; rc=$?
+is "NFLOG records that are not TRACE events: skipped, exit 0, the events as without them" \
+	"$rc $(cat "$T_TMP/out")" "0 $("$NFTRACE_READ" --rules="$S/dns-drop.rules" "$p" 2>&1)"
+nontrace=$(tshark -r "$T_TMP/mixed.pcap" -T fields -e nflog.prefix 2>/dev/null | grep -vc '^TRACE: ')
+is "NFLOG records that are not TRACE events: counted on stderr, naming the file (tshark: $nontrace)" \
+	"$(cat "$T_TMP/err")" \
+	"nftrace-read: $T_TMP/mixed.pcap: $nontrace NFLOG records that are not TRACE events skipped"
+"$NFTRACE_READ" --stats "$T_TMP/mixed.pcap" "$p" >/dev/null 2>"$T_TMP/err"
+is "NFLOG records that are not TRACE events: counted per file, in every view" "$(cat "$T_TMP/err")" \
+	"nftrace-read: $T_TMP/mixed.pcap: $nontrace NFLOG records that are not TRACE events skipped"
+"$NFTRACE_READ" "$p" >/dev/null 2>"$T_TMP/err"
+is "tcpdump's capture of TRACE events only: nothing on stderr" "$(cat "$T_TMP/err")" ""
 finish

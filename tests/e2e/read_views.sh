@@ -92,6 +92,16 @@ for spec in dns-drop.pcapng ping6-chains.pcapng incident-client.pcapng incident-
 	fi
 done
 
+# The rule handle is not in capture files (doc/json-schema.md says when it
+# is null: always, when reading a file); the output agrees with the schema.
+CHECK="--json: handle is null in every event, as doc/json-schema.md says"
+if needs jq; then
+	schema=$(grep '^| `handle` |' "$NFTRACE_SRCDIR/doc/json-schema.md" | cut -d'|' -f3-4)
+	is "$CHECK" "$(for f in dns-drop.pcapng ping6-chains.pcapng incident-client.pcapng incident-server.pcapng dns-drop-nflog.pcap; do
+			"$R" --json "$f" | jq -r '.handle'; done | sort -u) /$schema" \
+		"null / null | the nf_tables rule handle: **always null** when reading a file${schema#*when reading a file}"
+fi
+
 # --json --paths over a merge: every event in exactly one packet, with the
 # packet's ID and file; the fate names one of its hops.
 M="incident-server.pcapng incident-client.pcapng"
@@ -121,6 +131,29 @@ if needs jq; then
 	CHECK="scenario: dns-drop's answer is dropped by the mark rule, ping6's packets accepted"
 	is "$CHECK" "$("$R" --json --paths dns-drop.pcapng ping6-chains.pcapng | jq -r '[.fate, .fate_by] | @tsv')" \
 		"$(printf 'drop\tfilter:INPUT:rule:1\naccept\tmangle:POSTROUTING:policy:1\naccept\tfilter:IN_icmp:rule:1')"
+fi
+
+# Without rule text the last hop of dns-drop-nflog.pcap (the -j DROP rule
+# filter:INPUT:rule:1, as --rules shows) could have been a drop: every view
+# says the fate is unknown there, none says accepted.
+CHECK="no rule text: --paths, --json, --stats, --dot and --verdict agree the fate is unknown"
+if needs jq; then
+	nr=dns-drop-nflog.pcap
+	is "$CHECK" "$("$R" --paths $nr | grep '=>')
+$("$R" --json --paths $nr | jq -r '[.fate, .fate_by, .fate_hop, .fate_policy] | @tsv')
+$("$R" --stats $nr | grep '^Packets:')
+$("$R" --dot $nr | grep -cE 'label="(accepted|dropped)')
+$("$R" --json --paths --verdict unknown $nr | jq -r .fate_by)
+$("$R" --json --paths --verdict accept $nr | wc -l)" \
+		"    => fate unknown: filter:INPUT:rule:1 is a rule without rule text
+unknown	filter:INPUT:rule:1	2	false
+Packets: 1 traced: 0 accepted, 0 dropped, 0 queued, 0 stolen, 1 fate unknown
+0
+filter:INPUT:rule:1
+0"
+	CHECK="no rule text: with --rules the same packet is dropped by that rule"
+	is "$CHECK" "$("$R" --json --paths --rules=dns-drop.rules $nr | jq -r '[.fate, .fate_by] | @tsv')" \
+		"$(printf 'drop\tfilter:INPUT:rule:1')"
 fi
 
 # --paths: block summaries are tcpdump's lines for the packet; the hops are
@@ -175,6 +208,16 @@ if needs jq; then
 	fi
 fi
 
+# pcapng files concatenated (cat a b > c) are one file of several sections:
+# its capture statistics are the sums of those of the parts.
+CHECK="several sections: --stats sums the capture statistics of every section"
+cat dns-drop.pcapng ping6-chains.pcapng incident-client.pcapng >"$T_TMP/cat.pcapng"
+sum=$(for f in dns-drop.pcapng ping6-chains.pcapng incident-client.pcapng; do
+	"$R" --stats "$f" | sed -nE 's/.*: capture statistics: ([0-9]+) events received, ([0-9]+) lost, ([0-9]+) written.*/\1 \2 \3/p'
+done | awk '{ r += $1; l += $2; w += $3 } END { printf "%d events received, %d lost, %d written", r, l, w }')
+is "$CHECK" "$("$R" --stats "$T_TMP/cat.pcapng" | grep -o 'capture statistics: .*')" \
+	"capture statistics: $sum"
+
 # --dot: dot accepts every graph; the packets into the sinks add up; the
 # red rules are the drop points.
 for args in "--dot incident-client.pcapng" "--dot $M" "--dot ping6-chains.pcapng" \
@@ -221,6 +264,20 @@ if needs jq tshark; then
 	CHECK="--id: a list, upper case, and an ID that is not there"
 	ids=$(jq -r .id "$T_TMP/jp" | sort -u | head -2 | paste -sd,)
 	is "$CHECK" "$("$R" --json --paths --id "$(echo "$ids" | tr a-f A-F),1" $M | jq -r .id | sort -u | paste -sd,)" "$ids"
+fi
+CHECK="--id: the 0x form Wireshark's frame.packet_id takes selects the same records"
+if needs jq tshark; then
+	id=$(jq -r 'select(.fate == "drop") | .id' "$T_TMP/jp")
+	is "$CHECK" "$("$R" --no-aggregate --id "0x$id" incident-client.pcapng | wc -l) $("$R" --no-aggregate --id "0X$(echo "$id" | tr a-f A-F)" incident-client.pcapng | wc -l)" \
+		"$(for i in 1 2; do tshark -r incident-client.pcapng -Y "frame.packet_id == 0x$id" 2>/dev/null | wc -l; done | paste -sd' ')"
+fi
+CHECK="--verdict: any case; REJECT selects the drops (the fate of -j REJECT), NFQUEUE the queued"
+if needs jq; then
+	# shellcheck disable=SC2086
+	is "$CHECK" "$(for v in DROP Drop reject REJECT ACCEPT NFQUEUE; do
+			"$R" --json --paths --verdict "$v" $M | jq -r .id | paste -sd,; echo "/"; done)" \
+		"$(for v in drop drop drop drop accept queue; do
+			jq -r --arg v "$v" 'select(.fate == $v) | .id' "$T_TMP/jp" | paste -sd,; echo "/"; done)"
 fi
 CHECK="pcap expression: the packets of the records tshark selects, whole"
 if needs jq tshark; then
@@ -318,10 +375,14 @@ fi
 
 # ---- 3. errors, help, colour -----------------------------------------------
 err() { "$R" "$@" >/dev/null 2>"$T_TMP/err"; echo "exit $? $(head -1 "$T_TMP/err")"; }
-is "usage: --verdict names the bad value" "$(err --verdict reject dns-drop.pcapng)" \
-	"exit 2 nftrace-read: --verdict: 'reject' is not accept, drop, queue, stolen or unknown"
+is "usage: --verdict names the bad value" "$(err --verdict rejected dns-drop.pcapng)" \
+	"exit 2 nftrace-read: --verdict: 'rejected' is not accept, drop (or reject), queue (or nfqueue), stolen or unknown"
+like "usage: --since names an impossible date" "$(err --since 2026-02-30 dns-drop.pcapng)" \
+	"^exit 2 nftrace-read: --since: '2026-02-30' is not a date"
+like "usage: --until names an impossible date" "$(err --until '2026-04-31 10:00' dns-drop.pcapng)" \
+	"^exit 2 nftrace-read: --until: '2026-04-31 10:00' is not a date"
 is "usage: --id" "$(err --id 12,zz dns-drop.pcapng)" \
-	"exit 2 nftrace-read: --id: 'zz' is not a packet ID (1 to 12 hex digits)"
+	"exit 2 nftrace-read: --id: 'zz' is not a packet ID (1 to 12 hex digits, 0x optional)"
 like "usage: --since" "$(err --since noon dns-drop.pcapng)" "^exit 2 nftrace-read: --since: 'noon' is not a time"
 like "usage: --window" "$(err --window 0 dns-drop.pcapng)" "^exit 2 nftrace-read: --window: '0' is not"
 like "usage: a bad filter expression" "$(err -r dns-drop.pcapng udp prot 53)" \
@@ -336,6 +397,26 @@ is "a truncated file in a merge: exit 1" "$?" 1
 like "a truncated file in a merge: the message names it" "$(cat "$T_TMP/err")" "cut.pcapng: truncated"
 is "a truncated file in a merge: the other file is complete" \
 	"$(grep -c '^\[incident-server.pcapng\]' "$T_TMP/out")" "$("$R" --json --paths incident-server.pcapng | wc -l)"
+
+# No empty "Aggregated packets:" section: nothing read, or nothing selected.
+is "no events: no empty Aggregated packets section (a missing file)" \
+	"$("$R" "$T_TMP/does-not-exist" 2>/dev/null; echo "exit $?")" "exit 1"
+is "no events: no empty Aggregated packets section (none selected)" \
+	"$("$R" --verdict queue dns-drop.pcapng; echo "exit $?")" "exit 0"
+# SHB and IDB only: the capture of a quiet minute.
+python3 - dns-drop.pcapng "$T_TMP/quiet.pcapng" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+off = 0
+while off < len(d):
+    t, l = struct.unpack_from("<II", d, off)
+    if t not in (0x0A0D0D0A, 1):
+        break
+    off += l
+open(sys.argv[2], "wb").write(d[:off])
+PY
+is "no events: no empty Aggregated packets section (a file of no records)" \
+	"$("$R" "$T_TMP/quiet.pcapng" 2>&1; echo "exit $?")" "exit 0"
 
 help=$("$R" --help; echo "exit $?")
 bad=""
@@ -352,6 +433,12 @@ is "colour: --color=always paints the drop red in the text view" \
 	"$("$R" --color=always dns-drop.pcapng | grep -c $'^\033\\[31m[0-9a-f]\\{12\\} TRACE: filter:INPUT:rule:1 .*\033\\[0m$')" 1
 check "colour: --color=always paints an accept green in --paths" \
 	has "$("$R" --paths --color=always ping6-chains.pcapng)" $'\033[32m=> accepted by filter:IN_icmp:rule:1'
+check "colour: --color alone is always (as ls), and the next word stays a file" \
+	has "$("$R" --paths --color dns-drop.pcapng)" $'\033[31m=> dropped by filter:INPUT:rule:1\033[0m'
+is "colour: --color FILE reads FILE, --color=always FILE the same" \
+	"$("$R" --paths --color dns-drop.pcapng 2>&1; echo "exit $?")" "$("$R" --paths --color=always dns-drop.pcapng 2>&1; echo "exit $?")"
+is "colour: --color always: 'always' is a file name" "$(err --color always dns-drop.pcapng)" \
+	"exit 1 nftrace-read: always: No such file or directory"
 is "colour: auto is off when not on a terminal" "$("$R" --paths dns-drop.pcapng | grep -c $'\033')" 0
 is "colour: never in --json" "$("$R" --json --color=always dns-drop.pcapng | grep -c $'\033')" 0
 

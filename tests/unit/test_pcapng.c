@@ -938,22 +938,33 @@ Test(pcapng, gzip_sync_flush_readable_before_close)
 	unsigned n;
 
 	pk.caplen = pk.len = (uint32_t)build_nflog(rec, 1);
-	/* Right after open the gzip stream already decodes to SHB + IDB. */
+	/* Right after open the gzip stream already decodes to SHB + IDB
+	 * (and ends without a trailer). */
 	cf = open_ok(gz);
-	cr_assert_eq(read_all(cf, &n), 0);
+	cr_assert_eq(read_all(cf, &n), -1);
 	cr_assert_eq(n, 0);
+	cr_assert(capfile_truncated(cf));
 	capfile_close(cf);
 
 	for (int i = 0; i < 3; i++)
 		cr_assert_eq(pcapng_writer_packet(w, &pk), 0);
 	cr_assert_eq(pcapng_writer_flush(w), 0);
-	/* The stream has no gzip trailer yet (as if the writer were killed). */
+	/* The stream has no gzip trailer yet (as if the writer were killed):
+	 * every record is read, then the stream is reported truncated, as
+	 * gzip -t reports it ("unexpected end of file"). */
 	cf = open_ok(gz);
-	cr_assert_eq(read_all(cf, &n), 0, "%s", capfile_error(cf));
+	cr_assert_eq(read_all(cf, &n), -1);
 	cr_assert_eq(n, 3);
-	cr_assert_not(capfile_truncated(cf));
+	cr_assert(capfile_truncated(cf));
+	cr_assert_not_null(strstr(capfile_error(cf),
+				  "truncated gzip stream: unexpected end of file at compressed offset "),
+			   "%s", capfile_error(cf));
 	capfile_close(cf);
 	cr_assert_eq(pcapng_writer_close(w), 0);
+	cf = open_ok(gz);
+	cr_assert_eq(read_all(cf, &n), 0, "closed: %s", capfile_error(cf));
+	cr_assert_eq(n, 3);
+	capfile_close(cf);
 }
 
 Test(pcapng, gzip_concatenated_members_and_corruption)
@@ -994,6 +1005,28 @@ Test(pcapng, gzip_concatenated_members_and_corruption)
 	}
 	cr_assert(strstr(capfile_error(cf), "gzip") || strstr(capfile_error(cf), "block"),
 		  "message: %s", capfile_error(cf));
+	capfile_close(cf);
+
+	/* A bad CRC in the trailer: every record, then one message saying
+	 * what and where (not "... at compressed offset N at offset 0"). */
+	memcpy(pa, both, na);
+	pa[na - 8] ^= 0xff;
+	write_bytes(bad, pa, na);
+	cf = open_ok(bad);
+	cr_assert_eq(read_all(cf, &n), -1);
+	cr_assert_eq(n, 10);
+	cr_assert_not(capfile_truncated(cf));
+	{
+		char msg[320];
+		unsigned long long zoff, uoff;
+		int end = 0;
+
+		capfile_error_message(cf, msg, sizeof(msg));
+		cr_assert_eq(sscanf(msg, "corrupt gzip stream: incorrect data check at compressed offset %llu (uncompressed offset %llu)%n",
+				    &zoff, &uoff, &end), 2, "%s", msg);
+		cr_assert_eq((size_t)end, strlen(msg), "%s", msg);
+		cr_assert_leq(zoff, na);
+	}
 	capfile_close(cf);
 	free(pa);
 	free(both);
@@ -1086,6 +1119,68 @@ Test(pcapng, big_endian_section)
 	cr_assert(sec->have_stats);
 	cr_assert_eq(sec->isb_ifrecv, 55);
 	cr_assert_eq(sec->isb_ifdrop, 1);
+	capfile_close(cf);
+	free(b.p);
+}
+
+static void bb_isb(struct bb *b, uint32_t ifid, uint64_t ifrecv, uint64_t ifdrop,
+		   uint64_t usrdeliv)
+{
+	bb_begin(b, 5);
+	bb_u32(b, ifid);
+	bb_u32(b, 0);
+	bb_u32(b, 0);
+	bb_opt_u64(b, 4, ifrecv);
+	bb_opt_u64(b, 5, ifdrop);
+	bb_opt_u64(b, 8, usrdeliv);
+	bb_endofopt(b);
+	bb_end(b);
+}
+
+/* `cat a.pcapng b.pcapng`: the file's statistics are the last ISB of each
+ * interface of each section, summed; the section's are its own. */
+Test(pcapng, statistics_add_up_over_sections_and_interfaces)
+{
+	const char *path = tmp_path("isb.pcapng");
+	struct bb b = { .be = HOST_BE };
+	struct capfile_record r;
+	struct capfile_stats st;
+	struct capfile *cf;
+
+	bb_shb(&b, "one");
+	bb_idb(&b, 239, 0, -1);
+	bb_idb(&b, 239, 0, -1);
+	bb_epb(&b, 0, 1, "abcd", 4);
+	bb_isb(&b, 0, 10, 1, 9);
+	bb_isb(&b, 1, 5, 0, 5);
+	bb_isb(&b, 0, 20, 2, 18);	/* replaces interface 0's first */
+	bb_isb(&b, 7, 1000, 1000, 1000);	/* no such interface: ignored */
+	bb_shb(&b, "two");
+	bb_idb(&b, 239, 0, -1);
+	bb_epb(&b, 0, 2, "efgh", 4);
+	bb_isb(&b, 0, 7, 0, 7);
+	write_bytes(path, b.p, b.len);
+
+	cf = open_ok(path);
+	capfile_stats(cf, &st);
+	cr_assert_not(st.have);
+	cr_assert_eq(capfile_next(cf, &r), 1);
+	cr_assert_eq(capfile_next(cf, &r), 1, "%s", capfile_error(cf));
+	cr_assert_eq(r.section, 1);
+	/* the first section is complete once the second has started */
+	capfile_stats(cf, &st);
+	cr_assert(st.have);
+	cr_assert_eq(st.ifrecv, 25);
+	cr_assert_eq(st.ifdrop, 2);
+	cr_assert_eq(st.usrdeliv, 23);
+	cr_assert_not(capfile_section(cf)->have_stats);
+	cr_assert_eq(capfile_next(cf, &r), 0, "%s", capfile_error(cf));
+	capfile_stats(cf, &st);
+	cr_assert_eq(st.ifrecv, 32);
+	cr_assert_eq(st.ifdrop, 2);
+	cr_assert_eq(st.usrdeliv, 30);
+	cr_assert(capfile_section(cf)->have_stats);
+	cr_assert_eq(capfile_section(cf)->isb_ifrecv, 7, "the section's own");
 	capfile_close(cf);
 	free(b.p);
 }
@@ -1881,7 +1976,7 @@ Test(pcapng, truncated_at_every_byte)
 
 Test(pcapng, truncated_gzip_stream)
 {
-	const char *gz = tmp_path("t.gz"), *cut = tmp_path("tc.gz");
+	const char *gz = tmp_path("t.gz"), *cut = tmp_path("tc.gz"), *cut_path = cut;
 	size_t n;
 	uint8_t *p;
 
@@ -1904,8 +1999,28 @@ Test(pcapng, truncated_gzip_stream)
 			cr_assert_eq(r.packet_id, 1000 + got, "cut %zu", c);
 			got++;
 		}
-		cr_assert(rc == 0 || capfile_truncated(cf), "cut %zu: %s", c, capfile_error(cf));
+		/* Cut anywhere, the stream is incomplete: never a clean end. */
+		cr_assert_eq(rc, -1, "cut %zu: a clean end after %u records", c, got);
+		cr_assert(capfile_truncated(cf), "cut %zu: %s", c, capfile_error(cf));
 		cr_assert_lt(got, 3000);
+		capfile_close(cf);
+	}
+	/* Only the trailer cut (gzip -t: "unexpected end of file"): every
+	 * record is there, and the end is still an error, in one message. */
+	for (size_t cut = 1; cut <= 8; cut++) {
+		struct capfile *cf;
+		unsigned got;
+		char msg[320];
+
+		write_bytes(cut_path, p, n - cut);
+		cf = open_ok(cut_path);
+		cr_assert_eq(read_all(cf, &got), -1, "trailer cut by %zu", cut);
+		cr_assert_eq(got, 3000, "trailer cut by %zu", cut);
+		cr_assert(capfile_truncated(cf));
+		capfile_error_message(cf, msg, sizeof(msg));
+		cr_assert_eq(strstr(msg, "truncated gzip stream: unexpected end of file at compressed offset "), msg,
+			     "%s", msg);
+		cr_assert_null(strstr(msg, " at offset"), "one place, not two: %s", msg);
 		capfile_close(cf);
 	}
 	free(p);

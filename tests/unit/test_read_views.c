@@ -5,6 +5,7 @@
  * times, --since/--until times, and the packet filters.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -205,14 +206,57 @@ Test(fate, textless_final_policy_is_unknown)
 	cr_expect(f.policy);
 }
 
+Test(fate, textless_final_rule_is_unknown)
+{
+	/* dns-drop-nflog.pcap without --rules: the packet got past the raw
+	 * policy, then hit a rule whose text is unknown.  That rule may have
+	 * been the DROP (it was: -A INPUT -m mark --mark 0xef -j DROP), so
+	 * the fate is unknown there, not "accepted by" the earlier policy. */
+	struct trace_event p[] = {
+		mkev("TRACE: raw:PREROUTING:rule:2", NULL, 1, 0),
+		mkev("TRACE: raw:PREROUTING:policy:3", NULL, 1, 0),
+		mkev("TRACE: filter:INPUT:rule:1", NULL, 1, 0),
+	};
+	struct path_fate f = fate_of(p, 3);
+
+	cr_expect_eq(f.verdict, PATH_UNKNOWN);
+	cr_expect_eq(f.hop, 2);
+	cr_expect(!f.policy);
+	/* The same with an ACCEPT rule (with text) before it. */
+	p[1] = mkev("TRACE: raw:PREROUTING:rule:3", "-A PREROUTING -j ACCEPT", 1, 0);
+	f = fate_of(p, 3);
+	cr_expect_eq(f.verdict, PATH_UNKNOWN);
+	cr_expect_eq(f.hop, 2);
+	/* With the text the rule decides. */
+	p[2] = mkev("TRACE: filter:INPUT:rule:1", "-A INPUT -m mark --mark 0xef -j DROP", 1, 0);
+	f = fate_of(p, 3);
+	cr_expect_eq(f.verdict, PATH_DROP);
+	cr_expect_eq(f.hop, 2);
+	/* A textless rule the packet got past decides nothing. */
+	p[2] = mkev("TRACE: filter:INPUT:policy:2", "-P INPUT ACCEPT", 1, 0);
+	p[1] = mkev("TRACE: raw:PREROUTING:rule:3", NULL, 1, 0);
+	f = fate_of(p, 3);
+	cr_expect_eq(f.verdict, PATH_ACCEPT);
+	cr_expect_eq(f.hop, 2);
+}
+
 Test(fate, nothing_decides)
 {
 	struct trace_event p[] = {
 		mkev("TRACE: filter:OUTPUT:rule:1", "-A OUTPUT -j OUT_direct", 1, 0),
 		mkev("TRACE: filter:OUT_direct:return:2", NULL, 1, 0),
+		mkev("TRACE: filter:OUT_direct:return:2", "-A OUT_direct -j RETURN", 1, 0),
 	};
-	struct path_fate f = fate_of(p, 2);
+	struct path_fate f;
 
+	/* A textless return last: an unconditional rule at a user chain's
+	 * end is traced as return, and may have been a DROP. */
+	f = fate_of(p, 2);
+	cr_expect_eq(f.verdict, PATH_UNKNOWN);
+	cr_expect_eq(f.hop, 1);
+	cr_expect(!f.policy);
+	p[1] = p[2];
+	f = fate_of(p, 2);
 	cr_expect_eq(f.verdict, PATH_UNKNOWN);
 	cr_expect_eq(f.hop, -1);
 	f = fate_of(p, 0);
@@ -250,7 +294,34 @@ Test(fate, names)
 	cr_expect_eq(path_verdict_parse("stolen", &v), 0);
 	cr_expect_eq(v, PATH_STOLEN);
 	cr_expect_lt(path_verdict_parse("dro", &v), 0, "no prefix matching");
-	cr_expect_lt(path_verdict_parse("DROP", &v), 0);
+	/* any case, and the iptables targets as the fate reads them */
+	cr_expect_eq(path_verdict_parse("DROP", &v), 0);
+	cr_expect_eq(v, PATH_DROP);
+	cr_expect_eq(path_verdict_parse("Accept", &v), 0);
+	cr_expect_eq(v, PATH_ACCEPT);
+	cr_expect_eq(path_verdict_parse("REJECT", &v), 0);
+	cr_expect_eq(v, PATH_DROP);
+	cr_expect_eq(path_verdict_parse("reject", &v), 0);
+	cr_expect_eq(v, PATH_DROP);
+	cr_expect_eq(path_verdict_parse("NFQUEUE", &v), 0);
+	cr_expect_eq(v, PATH_QUEUE);
+	cr_expect_eq(path_verdict_parse("Unknown", &v), 0);
+	cr_expect_eq(v, PATH_UNKNOWN);
+	cr_expect_lt(path_verdict_parse("dropped", &v), 0);
+	cr_expect_lt(path_verdict_parse("", &v), 0);
+}
+
+/* The fate a REJECT rule gives is the one --verdict reject selects. */
+Test(fate, reject_target_is_the_reject_verdict)
+{
+	struct trace_event p[] = {
+		mkev("TRACE: filter:INPUT:rule:3", "-A INPUT -p tcp -j REJECT --reject-with tcp-reset", 1, 0),
+	};
+	struct path_fate f = fate_of(p, 1);
+	enum path_verdict v;
+
+	cr_assert_eq(path_verdict_parse("REJECT", &v), 0);
+	cr_expect_eq(f.verdict, v);
 }
 
 Test(fate, hop_name)
@@ -754,6 +825,29 @@ Test(times, formats)
 	tzset();
 }
 
+/* mktime() takes 2026-02-30 for 2026-03-02: a day the month lacks is
+ * refused (-ERANGE, its own message), leap days are not. */
+Test(times, days_the_month_does_not_have)
+{
+	uint64_t ns;
+	struct filter *f = filter_new();
+	char err[256];
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	cr_expect_eq(filter_parse_time("2026-02-30", &ns), -ERANGE);
+	cr_expect_eq(filter_parse_time("2026-02-29 12:00", &ns), -ERANGE);
+	cr_expect_eq(filter_parse_time("2026-04-31T00:00:00Z", &ns), -ERANGE);
+	cr_expect_eq(filter_parse_time("2100-02-29", &ns), -ERANGE, "not a leap year");
+	cr_expect_eq(filter_parse_time("2024-02-29", &ns), 0);
+	cr_expect_eq(ns, 1709164800000000000ULL);
+	cr_expect_eq(filter_parse_time("2000-02-29", &ns), 0, "a leap year");
+	cr_expect_eq(filter_parse_time("2026-12-31", &ns), 0);
+	cr_expect_lt(filter_set_since(f, "2026-02-30", err, sizeof(err)), 0);
+	cr_expect_str_eq(err, "'2026-02-30' is not a date: that month has no such day");
+	filter_free(f);
+}
+
 Test(times, rejects)
 {
 	static const char *bad[] = {
@@ -835,6 +929,21 @@ Test(filter, ids_and_times)
 	cr_expect_lt(filter_add_ids(f, "12,,3", err, sizeof(err)), 0);
 	cr_expect_lt(filter_add_ids(f, "xyz", err, sizeof(err)), 0);
 	cr_expect_not_null(strstr(err, "'xyz'"));
+	filter_free(f);
+
+	/* 0x, as Wireshark's frame.packet_id == 0xe4c115d7e2a6 */
+	f = filter_new();
+	ev.id = 0xe4c115d7e2a6ULL;
+	cr_assert_eq(filter_add_ids(f, "0xe4c115d7e2a6", err, sizeof(err)), 0, "%s", err);
+	cr_expect(filter_admit(f, &ev));
+	ev.id = 0x2a;
+	cr_expect(!filter_admit(f, &ev));
+	cr_assert_eq(filter_add_ids(f, "0X2A", err, sizeof(err)), 0, "%s", err);
+	cr_expect(filter_admit(f, &ev));
+	cr_expect_lt(filter_add_ids(f, "0x", err, sizeof(err)), 0);
+	cr_expect_lt(filter_add_ids(f, "0x1234567890abc", err, sizeof(err)), 0, "13 digits");
+	cr_expect_lt(filter_add_ids(f, "x12", err, sizeof(err)), 0);
+	cr_expect_lt(filter_add_ids(f, "00x12", err, sizeof(err)), 0);
 	filter_free(f);
 
 	f = filter_new();
@@ -920,10 +1029,12 @@ Test(filter, bad_values)
 	struct filter *f = filter_new();
 	char err[256];
 
-	cr_expect_lt(filter_add_verdict(f, "reject", err, sizeof(err)), 0);
-	cr_expect_not_null(strstr(err, "'reject'"));
+	cr_expect_lt(filter_add_verdict(f, "rejected", err, sizeof(err)), 0);
+	cr_expect_not_null(strstr(err, "'rejected'"));
 	cr_expect_lt(filter_add_table(f, "", err, sizeof(err)), 0);
 	cr_expect(!filter_any(f));
+	cr_expect_eq(filter_add_verdict(f, "REJECT", err, sizeof(err)), 0);
+	cr_expect(filter_any(f));
 	filter_free(f);
 }
 

@@ -4,6 +4,7 @@
  * from `nft -s -a list ruleset` and iptables-nft-save / ip6tables-nft-save.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -319,6 +320,73 @@ static int hook_num(uint8_t family, struct strref w)
 	return -1;
 }
 
+/* A word without its ';'. */
+static struct strref unsemi(struct strref w)
+{
+	if (w.len && w.p[w.len - 1] == ';')
+		w.len--;
+	return w;
+}
+
+static bool sref_int(struct strref w, int *v)
+{
+	long n = 0;
+	uint32_t i = w.len && w.p[0] == '-';
+
+	if (i == w.len || w.len > 11)
+		return false;
+	for (; i < w.len; i++) {
+		if (w.p[i] < '0' || w.p[i] > '9')
+			return false;
+		n = n * 10 + (w.p[i] - '0');
+	}
+	*v = (int)(w.p[0] == '-' ? -n : n);
+	return true;
+}
+
+/* The standard priority names nft prints (nft(8), PRIORITY). */
+static bool prio_name(uint8_t family, struct strref w, int *v)
+{
+	static const struct { const char *name; int ip, bridge; } t[] = {
+		{ "raw", -300, INT_MIN }, { "mangle", -150, INT_MIN },
+		{ "dstnat", -100, -300 }, { "filter", 0, -200 },
+		{ "security", 50, INT_MIN }, { "srcnat", 100, 300 },
+		{ "out", INT_MIN, 100 },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		int p = family == NAMES_NFPROTO_BRIDGE ? t[i].bridge : t[i].ip;
+
+		if (p != INT_MIN && sref_is(w, t[i].name)) {
+			*v = p;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* "priority -400;", "priority filter;", "priority srcnat + 5;" */
+static int prio_words(uint8_t family, struct strref s, uint32_t *pos)
+{
+	struct strref w = word_at(s, pos);
+	bool semi = w.len && w.p[w.len - 1] == ';';
+	uint32_t save;
+	int v = 0, off;
+
+	w = unsemi(w);
+	if (!sref_int(w, &v) && !prio_name(family, w, &v))
+		return 0;
+	if (semi)
+		return v;
+	save = *pos;
+	w = word_at(s, pos);
+	if ((sref_is(w, "+") || sref_is(w, "-")) &&
+	    sref_int(unsemi(word_at(s, pos)), &off))
+		return w.p[0] == '+' ? v + off : v - off;
+	*pos = save;
+	return v;
+}
+
 /* "type filter hook output priority raw; policy accept;" */
 static void chain_type_line(struct nr_chain *ch, uint8_t family, struct strref s)
 {
@@ -331,10 +399,10 @@ static void chain_type_line(struct nr_chain *ch, uint8_t family, struct strref s
 			break;
 		if (sref_is(w, "hook")) {
 			ch->pub.hook = hook_num(family, word_at(s, &pos));
+		} else if (sref_is(w, "priority")) {
+			ch->pub.prio = prio_words(family, s, &pos);
 		} else if (sref_is(w, "policy")) {
-			w = word_at(s, &pos);
-			if (w.len && w.p[w.len - 1] == ';')
-				w.len--;
+			w = unsemi(word_at(s, &pos));
 			ch->pub.policy = sref_is(w, "drop") ? 0 : 1;
 		}
 	}

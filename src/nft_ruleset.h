@@ -52,6 +52,8 @@ struct nft_ruleset_chain {
 				 * 4, ingress 5; netdev ingress 0, egress 1; arp
 				 * input 0, output 1, forward 2); -1 for a user chain */
 	int policy;		/* NF_DROP 0 / NF_ACCEPT 1 of a base chain, else -1 */
+	int prio;		/* hook priority of a base chain ("filter + 10"
+				 * = 10), else 0 */
 	uint32_t nrules;	/* rules in the chain */
 	uint32_t table_hooks;	/* bit h set: the table has a base chain on hook h */
 	bool xt;		/* the table is managed by iptables-nft */

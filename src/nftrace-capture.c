@@ -40,6 +40,7 @@
 #include "optdoc.h"
 #include "packet_id.h"
 #include "guardian.h"
+#include "interleave.h"
 #include "privs.h"
 #include "pcapng_writer.h"
 #include "render_text.h"
@@ -652,6 +653,7 @@ struct session {
 	struct config *cfg;
 	struct ruleset *rs;
 	struct aggregate *ag;
+	struct interleave *il;		/* two sources: one timeline */
 	struct pcapng_writer *w;
 	struct obuf out;		/* live text */
 	struct render_opts ropts;
@@ -1031,6 +1033,49 @@ static int write_pending(struct session *s, bool *pending, uint64_t *flushed, ui
 	return 0;
 }
 
+/* Several sources: their events of one wake-up go through the interleaver
+ * (one timeline, interleave.h), which holds at most INTERLEAVE_MAX bytes;
+ * a single source's go straight to on_event(). */
+#define INTERLEAVE_MAX ((size_t)16 << 20)
+
+struct hold_arg {
+	struct session *s;
+	unsigned src;
+};
+
+static int hold_event(const struct trace_event *ev, void *arg)
+{
+	const struct hold_arg *h = arg;
+	struct session *s = h->s;
+	struct trace_event e = *ev;
+	int r;
+
+	/* The packet ID is what groups a packet's events of both sources. */
+	e.id = packet_id_cached(s, &e);
+	if (interleave_held(s->il) > INTERLEAVE_MAX) {
+		r = interleave_flush(s->il, on_event, s, false);
+		if (r < 0)
+			return r;
+	}
+	return interleave_add(s->il, h->src, &e);
+}
+
+/* Read source i: with the interleaver, to its end (or INTERLEAVE_MAX), so
+ * that source 1, read after source 0, has every event source 0 has. */
+static int read_source(struct session *s, struct source **src, int i)
+{
+	struct hold_arg h = { s, (unsigned)i };
+	int r, n = 0;
+
+	if (!s->il)
+		return source_read(src[i], on_event, s);
+	do {
+		r = source_read(src[i], hold_event, &h);
+		n += r > 0 ? r : 0;
+	} while (r > 0 && interleave_held(s->il) < INTERLEAVE_MAX);
+	return r < 0 ? r : n;
+}
+
 enum stop_reason { STOP_NONE, STOP_TIMEOUT, STOP_COUNT, STOP_SIGNAL, STOP_ERROR, STOP_BRAKE };
 
 static enum stop_reason capture_loop(struct session *s, struct source **src, int nsrc,
@@ -1094,14 +1139,24 @@ static enum stop_reason capture_loop(struct session *s, struct source **src, int
 				return STOP_SIGNAL;
 			}
 		}
-		bool did_read = false;
+		bool did_read = false, any = false;
 
-		for (int i = 0; i < nsrc; i++) {
-			if (!(pfd[i + 1].revents & (POLLIN | POLLERR)))
+		for (int i = 0; i < nsrc; i++)
+			any |= (pfd[i + 1].revents & (POLLIN | POLLERR)) != 0;
+		/* With two sources, both are read at a wake-up for either, so
+		 * that the interleaver sees a packet's events of both. */
+		for (int i = 0; any && i <= nsrc; i++) {
+			if (i == nsrc) {
+				if (!s->il)
+					break;
+				r = interleave_flush(s->il, on_event, s, true);
+			} else if (!s->il && !(pfd[i + 1].revents & (POLLIN | POLLERR))) {
 				continue;
-			if (!s->cfg->quiet)
-				status_clear(); /* event lines may share the terminal */
-			r = source_read(src[i], on_event, s);
+			} else {
+				if (!s->cfg->quiet)
+					status_clear(); /* event lines may share the terminal */
+				r = read_source(s, src, i);
+			}
 			obuf_flush(&s->out);
 			if (r == -EOVERFLOW && s->braked)
 				return STOP_BRAKE;
@@ -1369,6 +1424,11 @@ int main(int argc, char **argv)
 		}
 		srcs[nsrc++] = nftsrc;
 	}
+	if (nsrc > 1 && !(s.il = interleave_new())) {
+		errorf("out of memory");
+		status = EXIT_FAIL;
+		goto out_rules;
+	}
 	if (take_snapshot(&cfg, &tr, &sn, s.rs, nftsrc) < 0) {
 		status = EXIT_FAIL;
 		goto out_rules;
@@ -1429,18 +1489,22 @@ out_source:
 		struct source_stats st = { 0 };
 		char dropnote[64] = "";
 
+		/* What arrived before the rules were gone still counts: read
+		 * until the sockets are empty (for a second at most, as other
+		 * logs may share the group). */
+		if (status == EXIT_OK || s.w) {
+			uint64_t until = mono_ms() + 1000;
+
+			for (int i = 0; i < nsrc; i++)
+				while (read_source(&s, srcs, i) > 0 && mono_ms() < until)
+					;
+		}
+		if (s.il)
+			interleave_flush(s.il, on_event, &s, false);
+		obuf_flush(&s.out);
 		for (int i = 0; i < nsrc; i++) {
 			struct source_stats one;
 
-			/* What arrived before the rules were gone still counts:
-			 * read until the socket is empty (for a second at most,
-			 * as other logs may share the group). */
-			if (status == EXIT_OK || s.w) {
-				uint64_t until = mono_ms() + 1000;
-
-				while (source_read(srcs[i], on_event, &s) > 0 && mono_ms() < until)
-					;
-			}
 			srcs[i]->ops->stats(srcs[i], &one);
 			st.events += one.events;
 			st.overruns += one.overruns;
@@ -1510,6 +1574,7 @@ out_logger:
 	free(cfg.cmdline);
 	ruleset_free(s.rs);
 	aggregate_free(s.ag);
+	interleave_free(s.il);
 	obuf_free(&s.out);
 	if (sigfd >= 0)
 		close(sigfd);

@@ -59,6 +59,8 @@ struct traversal {
 	uint32_t age;		/* LRU clock value of the last use */
 	bool used;
 	int16_t hook;		/* -1 unknown */
+	bool have_prio;
+	int32_t prio;		/* of the base chain, for its user chains */
 	uint8_t family;
 	uint32_t have;		/* TE_HAVE_INDEV / TE_HAVE_OUTDEV */
 	uint32_t indev, outdev;
@@ -285,6 +287,7 @@ static struct traversal *trav_claim(struct src_nft *s, uint32_t id)
 	t->id = id;
 	t->age = ++s->clock;
 	t->hook = -1;
+	t->have_prio = false;
 	/* A new traversal of this id, or another id's entry evicted: no
 	 * device of the packet before may stay behind without its bit. */
 	t->have = 0;
@@ -513,10 +516,19 @@ static int on_trace(struct src_nft *s, const struct nlmsghdr *nlh, uint64_t ts,
 	}
 	if (c && c->hook >= 0) {
 		hook = c->hook;
-		if (t)
+		ev.prio = c->prio;
+		ev.have |= TE_HAVE_PRIO;
+		if (t) {
 			t->hook = (int16_t)hook;
+			t->prio = c->prio;
+			t->have_prio = true;
+		}
 	} else if (t) {
 		hook = t->hook;
+		if (t->have_prio) {
+			ev.prio = t->prio;
+			ev.have |= TE_HAVE_PRIO;
+		}
 	}
 	if (t && t->family == nfproto) {
 		ev.payload = t->l3;

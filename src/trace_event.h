@@ -72,6 +72,7 @@ enum {
 	TE_HAVE_PHYSINDEV = 1u << 9,
 	TE_HAVE_PHYSOUTDEV = 1u << 10,
 	TE_HAVE_HANDLE = 1u << 11,   /* nf_tables rule handle */
+	TE_HAVE_PRIO = 1u << 12,     /* prio: nf_tables base chain priority */
 };
 
 /* Table families of native nf_tables tables (NFPROTO_*). 0 = xtables-style. */
@@ -102,6 +103,9 @@ struct trace_event {
 
 	uint32_t indev, outdev, physindev, physoutdev; /* ifindex */
 	uint32_t mark, uid, gid, seq;
+	int32_t prio;		/* hook priority of the base chain the event's
+				 * traversal began in, when TE_HAVE_PRIO (nf_tables,
+				 * live capture only: not stored in files) */
 
 	const uint8_t *payload;	/* the L3 packet (IPv4/IPv6 header onward) */
 	uint32_t caplen;	/* bytes at payload */

@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 need_root
 need_tool ip nft iptables-nft iptables-legacy tcpdump tshark python3
-plan 25
+plan 26
 
 nft_rules() { ip netns exec "$1" nft list ruleset | sed -E 's/counter packets [0-9]+ bytes [0-9]+/counter/'; }
 strip_ids() { grep ' TRACE: ' | cut -d' ' -f2-; }
@@ -93,8 +93,22 @@ TRACE: inet t:in:rule:2  "meta l4proto udp jump sub"
 TRACE: inet t:in:policy:3  "policy drop"'
 ip netns exec "$NS" nft delete rule inet t in handle "$(ip netns exec "$NS" nft -a list chain inet t in | sed -n 's/.*inserted.*# handle \([0-9]*\)/\1/p')"
 
-# Legacy and nf_tables rules in one namespace: both streams, one timeline.
+# Legacy and nf_tables rules in one namespace: both streams, one timeline,
+# in the order the kernel runs the hooks and priorities: raw PREROUTING
+# (-300, iptables-nft's TRACE rule), inet o pre (mangle, -150), inet o
+# early (input, filter - 10), legacy filter INPUT (0), inet t in (0; it
+# drops the packet, so the legacy table ran before it).
 ip netns exec "$NS" iptables-legacy -A INPUT -p udp --dport 9 -m comment --comment legacy-sees-it
+ip netns exec "$NS" nft -f - <<'NFT'
+table inet o {
+	chain pre {
+		type filter hook prerouting priority mangle; policy accept;
+	}
+	chain early {
+		type filter hook input priority filter - 10; policy accept;
+	}
+}
+NFT
 capture_bg "$NS" "$T_TMP/b.txt" "$T_TMP/b.log" --backend auto -p '-p udp --dport 9' -t 10 -c 1 --set-logger
 ip netns exec "$NS" python3 "$NFTRACE_SRCDIR/tests/e2e/udpsend.py" 127.0.0.1 9
 wait $CAP
@@ -103,6 +117,9 @@ ev=$(grep ' TRACE: ' "$T_TMP/b.txt")
 like "both: a legacy event" "$ev" 'TRACE: filter:INPUT:rule:1  "-A INPUT -p udp -m udp --dport 9 -m comment --comment legacy-sees-it"'
 like "both: an nf_tables event" "$ev" 'TRACE: inet t:in:rule:1  "meta l4proto udp jump sub"'
 is "both: one packet ID across both streams" "$(printf '%s\n' "$ev" | cut -d' ' -f1 | sort -u | wc -l)" 1
+is "both: one timeline, in hook and priority order" \
+	"$(printf '%s\n' "$ev" | cut -d' ' -f2- | grep -o -E '^TRACE: (raw:PREROUTING|inet o:pre|inet o:early|filter:INPUT|inet t:in):' | uniq | tr '\n' '|')" \
+	'TRACE: raw:PREROUTING:|TRACE: inet o:pre:|TRACE: inet o:early:|TRACE: filter:INPUT:|TRACE: inet t:in:|'
 
 # Timeout, SIGINT, SIGTERM: the rule, the chain and the table iptables-nft
 # created are gone again.

@@ -993,6 +993,45 @@ Test(map, blocks_multiline_quotes)
 	nft_ruleset_free(rs);
 }
 
+Test(map, chain_priorities)
+{
+	/* As nft -s -a list ruleset prints them (nft 1.0.6). */
+	static const char nft[] =
+		"table inet t { # handle 1\n"
+		"\tchain a { # handle 1\n\t\ttype filter hook input priority filter + 10; policy accept;\n\t}\n"
+		"\tchain b { # handle 2\n\t\ttype filter hook prerouting priority -400; policy accept;\n\t}\n"
+		"\tchain c { # handle 3\n\t\ttype filter hook input priority filter - 5; policy accept;\n\t}\n"
+		"\tchain d { # handle 4\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n\t}\n"
+		"\tchain e { # handle 5\n\t\ttype nat hook postrouting priority srcnat + 5; policy accept;\n\t}\n"
+		"\tchain f { # handle 6\n\t\ttype filter hook forward priority security; policy drop;\n\t}\n"
+		"\tchain g { # handle 7\n\t\ttype filter hook prerouting priority raw; policy accept;\n\t}\n"
+		"\tchain h { # handle 8\n\t\ttype filter hook prerouting priority mangle; policy accept;\n\t}\n"
+		"\tchain u { # handle 9\n\t}\n"
+		"}\n"
+		"table bridge br { # handle 2\n"
+		"\tchain g { # handle 1\n\t\ttype filter hook input priority filter; policy accept;\n\t}\n"
+		"}\n";
+	static const struct { const char *chain; int prio, hook, policy; } wp[] = {
+		{ "a", 10, 1, 1 }, { "b", -400, 0, 1 }, { "c", -5, 1, 1 }, { "d", -100, 0, 1 },
+		{ "e", 105, 4, 1 }, { "f", 50, 2, 0 }, { "g", -300, 0, 1 }, { "h", -150, 0, 1 },
+		{ "u", 0, -1, -1 },
+	};
+	struct nft_ruleset *rs = map_of(nft, NULL);
+	const struct nft_ruleset_chain *c;
+
+	for (size_t i = 0; i < sizeof(wp) / sizeof(wp[0]); i++) {
+		c = chain_of(rs, 1, "t", wp[i].chain);
+		cr_assert_not_null(c, "chain %s", wp[i].chain);
+		cr_expect_eq(c->prio, wp[i].prio, "chain %s: prio %d", wp[i].chain, c->prio);
+		cr_expect_eq(c->hook, wp[i].hook, "chain %s", wp[i].chain);
+		cr_expect_eq(c->policy, wp[i].policy, "chain %s", wp[i].chain);
+	}
+	c = chain_of(rs, 7, "br", "g");
+	cr_assert_not_null(c);
+	cr_expect_eq(c->prio, -200, "bridge filter is -200, not 0");
+	nft_ruleset_free(rs);
+}
+
 Test(map, xt_lines_replace_when_counts_match)
 {
 	static const char nft[] =

@@ -2007,15 +2007,15 @@ Test(pcapng, truncated_gzip_stream)
 	}
 	/* Only the trailer cut (gzip -t: "unexpected end of file"): every
 	 * record is there, and the end is still an error, in one message. */
-	for (size_t cut = 1; cut <= 8; cut++) {
+	for (size_t by = 1; by <= 8; by++) {
 		struct capfile *cf;
 		unsigned got;
 		char msg[320];
 
-		write_bytes(cut_path, p, n - cut);
+		write_bytes(cut_path, p, n - by);
 		cf = open_ok(cut_path);
-		cr_assert_eq(read_all(cf, &got), -1, "trailer cut by %zu", cut);
-		cr_assert_eq(got, 3000, "trailer cut by %zu", cut);
+		cr_assert_eq(read_all(cf, &got), -1, "trailer cut by %zu", by);
+		cr_assert_eq(got, 3000, "trailer cut by %zu", by);
 		cr_assert(capfile_truncated(cf));
 		capfile_error_message(cf, msg, sizeof(msg));
 		cr_assert_eq(strstr(msg, "truncated gzip stream: unexpected end of file at compressed offset "), msg,

@@ -1026,6 +1026,7 @@ static int write_pending(struct session *s, bool *pending, uint64_t *flushed, ui
 
 	if (r < 0) {
 		errorf("writing %s: %s", s->cfg->wfile, strerror(-r));
+		s->write_err = r;
 		return -1;
 	}
 	*flushed = now;
@@ -1540,7 +1541,11 @@ out_source:
 			int r1 = pcapng_writer_stats(s.w, &ps), r2 = pcapng_writer_close(s.w);
 
 			if (r1 < 0 || r2 < 0) {
-				errorf("writing %s: %s", cfg.wfile, strerror(-(r1 < 0 ? r1 : r2)));
+				/* the writer's error sticks: say it once */
+				if (!s.write_err)
+					errorf("writing %s: %s", cfg.wfile,
+					       strerror(-(r1 < 0 ? r1 : r2)));
+				s.write_err = r1 < 0 ? r1 : r2;
 				status = EXIT_FAIL;
 			}
 			s.w = NULL;
@@ -1549,10 +1554,12 @@ out_source:
 			render_aggregate(&s.out, s.ag);
 		obuf_flush(&s.out);
 		if (captured)
-			logf_("%llu events of %llu packets captured, %llu lost by the kernel%s%s",
+			logf_("%llu events of %llu packets captured, %llu lost by the kernel%s%s%s%s",
 			      (unsigned long long)s.events, (unsigned long long)s.packets,
 			      (unsigned long long)st.lost, dropnote,
-			      st.overruns ? ", receive buffer overrun: raise --rcvbuf" : "");
+			      st.overruns ? ", receive buffer overrun: raise --rcvbuf" : "",
+			      s.write_err ? "; the file holds those written before the error, up to " : "",
+			      s.write_err ? "its last whole block" : "");
 		for (int i = 0; i < nsrc; i++)
 			srcs[i]->ops->close(srcs[i]);
 	}

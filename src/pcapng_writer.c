@@ -34,6 +34,8 @@
 struct pcapng_writer {
 	int fd;
 	int err;		/* first failure; sticky */
+	off_t base;		/* fd's offset at open; -1: not a file */
+	uint64_t whole;		/* bytes written since, all whole blocks */
 	bool gzip;
 	z_stream zs;
 	uint8_t *zbuf;
@@ -106,6 +108,21 @@ static int write_all(int fd, const uint8_t *p, size_t n)
 	return 0;
 }
 
+/* Whole blocks (or a gzip stream up to a flush point) to the file.  A
+ * write cut short (a full disk, a file size limit) would leave half a
+ * block that readers take for a corrupt file: cut the file back to the
+ * end of the last whole one. */
+static int write_out(struct pcapng_writer *w, const uint8_t *p, size_t n)
+{
+	int err = write_all(w->fd, p, n);
+
+	if (!err)
+		w->whole += n;
+	else if (w->base >= 0)
+		(void)!ftruncate(w->fd, w->base + (off_t)w->whole);
+	return err;
+}
+
 /* Compress everything in src; mode Z_SYNC_FLUSH leaves the stream
  * decodable up to here, Z_FINISH ends it. */
 static int deflate_out(struct pcapng_writer *w, const uint8_t *src, size_t n, int mode)
@@ -122,7 +139,7 @@ static int deflate_out(struct pcapng_writer *w, const uint8_t *src, size_t n, in
 		if (ret == Z_STREAM_ERROR)
 			return -EINVAL;
 		out = w->zcap - w->zs.avail_out;
-		err = write_all(w->fd, w->zbuf, out);
+		err = write_out(w, w->zbuf, out);
 		if (err)
 			return err;
 		if (mode == Z_FINISH ? ret == Z_STREAM_END
@@ -142,7 +159,7 @@ int pcapng_writer_flush(struct pcapng_writer *w)
 	if (w->gzip)
 		err = deflate_out(w, w->buf, w->len, Z_SYNC_FLUSH);
 	else
-		err = write_all(w->fd, w->buf, w->len);
+		err = write_out(w, w->buf, w->len);
 	w->len = 0;
 	if (err)
 		w->err = err;
@@ -248,7 +265,7 @@ static int write_header(struct pcapng_writer *w, const struct pcapng_section_inf
 	if (w->gzip)
 		err = deflate_out(w, b, shb_len + idb_len, Z_SYNC_FLUSH);
 	else
-		err = write_all(w->fd, b, shb_len + idb_len);
+		err = write_out(w, b, shb_len + idb_len);
 	free(b);
 	return err;
 }
@@ -266,6 +283,7 @@ int pcapng_writer_open(struct pcapng_writer **wp, int fd, bool gzip,
 		return -ENOMEM;
 	}
 	w->fd = fd;
+	w->base = lseek(fd, 0, SEEK_CUR);
 	w->buf = malloc(WRITER_BUF);
 	if (!w->buf) {
 		err = -ENOMEM;

@@ -5,8 +5,8 @@
 # world-readable; a flood above --max-rate removes the rules at once.
 . "$(dirname "$0")/lib.sh"
 need_root
-need_tool ip iptables-legacy ping
-plan 10
+need_tool ip iptables-legacy ping unshare tcpdump
+plan 14
 
 NS=nftP$$
 netns_add "$NS" || { not_ok "netns"; finish; exit 1; }
@@ -61,4 +61,27 @@ like "brake: exit 1 with the rate and the way out" "$rc $(tr '\n' ' ' <"$T_TMP/b
 is "brake: the rules are gone" "$(saved_rules "$NS")" "$before"
 reads() { "$NFTRACE_READ" --no-aggregate "$1" >/dev/null 2>&1; }
 check "brake: the file is finished and readable" reads "$T_TMP/brake.pcapng"
+
+# A full disk (a 64 KiB tmpfs in a mount namespace of its own): one
+# message, the rules removed, and the file cut back to its last whole
+# block, so that tcpdump and nftrace-read read it to a clean end.
+mkdir "$T_TMP/small"
+unshare -m sh -c '
+	mount -t tmpfs -o size=64k tmpfs "$1" || exit 9
+	"$2" --netns "$3" --set-logger --backend legacy -o "-p icmp" -t 20 -q \
+		-w "$1/full.pcapng" 2>"$4/full.log" &
+	cap=$!
+	sleep 1
+	ip netns exec "$3" ping -c 300 -i 0.005 -s 1200 127.0.0.1 >/dev/null 2>&1
+	wait $cap
+	echo $? >"$4/full.rc"
+	cp "$1/full.pcapng" "$4/full.pcapng"' sh "$T_TMP/small" "$NFTRACE_CAPTURE" "$NS" "$T_TMP"
+like "full disk: exit 1, one message, and the summary says the file stops early" \
+	"$(cat "$T_TMP/full.rc") $(grep -c 'No space left on device' "$T_TMP/full.log") $(grep 'events of' "$T_TMP/full.log")" \
+	'^1 1 .*the file holds those written before the error'
+is "full disk: the rules are gone" "$(saved_rules "$NS")" "$before"
+is "full disk: tcpdump reads the file to a clean end" \
+	"$(tcpdump -nr "$T_TMP/full.pcapng" 2>&1 >/dev/null | grep -c -i 'truncated'; echo "rc ${PIPESTATUS[0]}")" "0
+rc 0"
+check "full disk: nftrace-read reads it without an error" reads "$T_TMP/full.pcapng"
 finish

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -800,6 +801,60 @@ Test(pcapng, writer_null_info_and_write_error)
 	cr_assert_eq(pipe(p), 0);
 	close(p[0]);
 	cr_assert_eq(pcapng_writer_open(&w, p[1], false, &basic_info), -EPIPE);
+}
+
+/* A full disk, as a file size limit: the write that does not fit is cut
+ * short, and the writer cuts the file back to its last whole block, so
+ * that every reader takes it for a whole, shorter file. */
+Test(pcapng, writer_cut_short_leaves_whole_blocks)
+{
+	for (int gz = 0; gz < 2; gz++) {
+		const char *path = tmp_path(gz ? "fsize.pcapng.gz" : "fsize.pcapng");
+		struct rlimit rl = { 300000, RLIM_INFINITY }, old;
+		struct pcapng_writer *w;
+		uint8_t rec[256];
+		struct stat st;
+		struct capfile *cf;
+		unsigned i, got;
+		int r = 0;
+
+		signal(SIGXFSZ, SIG_IGN);
+		cr_assert_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+		cr_assert_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+		w = open_writer(path, gz, &basic_info);
+		for (i = 0; i < 200000 && r == 0; i++) {
+			struct pcapng_packet pk = {
+				.ts_ns = TS0 + i * 1000ULL, .data = rec,
+				.caplen = (uint32_t)build_nflog(rec, (uint16_t)(i + 1)),
+				.comment = "TRACE: raw:PREROUTING:policy:2  \"-P PREROUTING ACCEPT\"",
+				.comment_len = 49,
+			};
+
+			/* gzip: records that do not compress to nothing */
+			memcpy(rec + 40, &i, sizeof(i));
+			pk.len = pk.caplen;
+			r = pcapng_writer_packet(w, &pk);
+			if (r == 0 && i % 1000 == 999)
+				r = pcapng_writer_flush(w);
+		}
+		cr_assert_eq(r, -EFBIG, "gzip %d: the limit was met (%d after %u)", gz, r, i);
+		cr_expect_eq(pcapng_writer_close(w), -EFBIG);
+		cr_assert_eq(setrlimit(RLIMIT_FSIZE, &old), 0);
+		cr_assert_eq(stat(path, &st), 0);
+		cr_expect_lt(st.st_size, 300000, "gzip %d: cut back below the limit", gz);
+		cf = open_ok(path);
+		if (gz) {
+			/* a gzip stream without its trailer: all records up to
+			 * the last flush point, then the truncation */
+			cr_expect_eq(read_all(cf, &got), -1);
+			cr_expect(capfile_truncated(cf));
+		} else {
+			cr_expect_eq(read_all(cf, &got), 0, "gzip %d: %s", gz, capfile_error(cf));
+		}
+		cr_expect_geq(got, 1000, "gzip %d: %u records", gz, got);
+		cr_expect_lt(got, i, "gzip %d", gz);
+		capfile_close(cf);
+	}
 }
 
 Test(pcapng, writer_flush_makes_blocks_visible)

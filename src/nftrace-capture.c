@@ -1161,6 +1161,12 @@ static enum stop_reason capture_loop(struct session *s, struct source **src, int
 			obuf_flush(&s->out);
 			if (r == -EOVERFLOW && s->braked)
 				return STOP_BRAKE;
+			/* The reader of the live text is gone (| head): stop,
+			 * as tcpdump stops, rather than trace on unseen. */
+			if (s->out.err) {
+				errorf("writing the live text: %s", strerror(-s->out.err));
+				return STOP_ERROR;
+			}
 			if (r < 0) {
 				if (s->write_err)
 					errorf("writing %s: %s", s->cfg->wfile, strerror(-s->write_err));

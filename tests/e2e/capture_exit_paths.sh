@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 need_root
 need_tool ip iptables-legacy iptables-legacy-save python3 flock
-plan 33
+plan 35
 
 NS=nftX$$
 netns_add "$NS" || { not_ok "netns"; finish; exit 1; }
@@ -177,5 +177,20 @@ like "--cleanup -p: exit 2 naming -p, nothing removed" \
 rc=$?
 is "--cleanup -w: exit 2, no file" "$rc $(test -e "$T_TMP/x.pcapng" && echo file)" "2 "
 "$NFTRACE_CAPTURE" --netns "$NS" --cleanup >/dev/null 2>&1
+
+# The reader of the live text goes away (| head -1): the capture stops at
+# its next write, as tcpdump does, and removes its rules.
+ip netns exec "$NS" ip link set lo up
+before_pipe=$(saved_rules "$NS")
+ip netns exec "$NS" ping -c 100 -i 0.05 127.0.0.1 >/dev/null 2>&1 &
+pingpid=$!
+bg_pid $pingpid
+t0=$(date +%s)
+{ (cap -t 20 2>"$T_TMP/pipe.log"); echo $? >"$T_TMP/pipe.rc"; } | head -1 >/dev/null
+t1=$(date +%s)
+kill $pingpid 2>/dev/null; wait $pingpid 2>/dev/null
+like "live text reader gone: exit 1 within seconds, not at -t 20" \
+	"$(cat "$T_TMP/pipe.rc") $((t1 - t0 < 10)) $(grep -c 'writing the live text: Broken pipe' "$T_TMP/pipe.log")" '^1 1 1$'
+is "live text reader gone: the rules are gone" "$(saved_rules "$NS")" "$before_pipe"
 
 finish

@@ -676,7 +676,7 @@ struct session {
 	/* packets matching the filter, remembered so later events of a packet
 	 * whose addresses NAT has changed are kept too */
 	uint64_t keep[4096];
-	char comment[8192];
+	char comment[65536];		/* the longest opt_comment, 65535, and a NUL */
 };
 
 static uint64_t mono_ms(void)

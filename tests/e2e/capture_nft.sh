@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 need_root
 need_tool ip nft iptables-nft iptables-legacy tcpdump tshark python3
-plan 26
+plan 29
 
 nft_rules() { ip netns exec "$1" nft list ruleset | sed -E 's/counter packets [0-9]+ bytes [0-9]+/counter/'; }
 strip_ids() { grep ' TRACE: ' | cut -d' ' -f2-; }
@@ -160,5 +160,24 @@ like "--cleanup keeps and names a running capture's iptables-nft rule" "$(cat "$
 	"Keeping rule: -t raw -A OUTPUT -p udp -m comment --comment nftrace:$CAP -j TRACE \\(its capture, pid $CAP .*is still running\\)"
 wait $CAP; rc=$?
 is "that capture: exit 0, nft list ruleset restored" "$rc $(nft_rules "$LAB_C")" "0 $before"
+
+# A rule text of over 30 KB (a large anonymous set): the whole text is in
+# the file's packet comment (which holds up to 64 KiB), as on the screen.
+NSB=nftB$$
+netns_add "$NSB"
+ip netns exec "$NSB" ip link set lo up
+python3 -c 'print("table inet big {\n chain out {\n  type filter hook output priority 0;\n  ip daddr { "
+	+ ", ".join("10.0.%d.%d" % (i >> 8, i & 255) for i in range(1, 2501))
+	+ ", 127.0.0.1 } counter comment \"bigset\"\n }\n}")' | ip netns exec "$NSB" nft -f - 2>&1 | head -c 300
+capture_bg "$NSB" "$T_TMP/big.txt" "$T_TMP/big.log" --backend nft -o '-p icmp' -t 10 -c 1 -w "$T_TMP/big.pcapng"
+ip netns exec "$NSB" ping -c 1 -W 1 127.0.0.1 >/dev/null
+wait $CAP
+live=$(grep 'TRACE: inet big:out:rule:1 ' "$T_TMP/big.txt" | cut -d' ' -f2-)
+file=$(tshark -r "$T_TMP/big.pcapng" -T fields -e frame.comment 2>/dev/null | grep 'TRACE: inet big:out:rule:1 ')
+like "long rule text: over 30 KB on the screen, ending with its comment" "${#live} $live" '^[0-9]{5} .*comment \\"bigset\\""'
+is "long rule text: the file's comment (for tshark) is the whole text" \
+	"$(printf '%s' "$file" | sed 's/ (verdict [a-z]*)$//' | md5sum)" "$(printf '%s' "$live" | md5sum)"
+is "long rule text: nftrace-read shows the whole text" \
+	"$("$NFTRACE_READ" "$T_TMP/big.pcapng" | grep 'TRACE: inet big:out:rule:1 ' | cut -d' ' -f2- | md5sum)" "$(printf '%s\n' "$live" | md5sum)"
 
 finish

@@ -36,6 +36,7 @@ struct nr_chain {
 	uint32_t hash;
 	uint32_t table;		      /* index into tables */
 	struct strref name;
+	bool listed;		      /* a ":NAME" line in the table's save output */
 };
 
 struct nr_table {
@@ -64,6 +65,8 @@ struct nft_ruleset {
 	uint32_t *slots;	      /* chain index + 1; 0 = free */
 	uint32_t nslots;	      /* power of two */
 	struct nr_blob *blobs;	      /* joined multi-line rules */
+	enum nft_ruleset_gen gen_state;
+	uint32_t gen;
 };
 
 
@@ -160,6 +163,18 @@ void nft_ruleset_free(struct nft_ruleset *rs)
 const struct nft_ruleset_texts *nft_ruleset_texts(const struct nft_ruleset *rs)
 {
 	return &rs->texts;
+}
+
+void nft_ruleset_set_gen(struct nft_ruleset *rs, enum nft_ruleset_gen state, uint32_t gen)
+{
+	rs->gen_state = state;
+	rs->gen = gen;
+}
+
+enum nft_ruleset_gen nft_ruleset_gen(const struct nft_ruleset *rs, uint32_t *gen)
+{
+	*gen = rs->gen;
+	return rs->gen_state;
 }
 
 /* ---- lines and words ------------------------------------------------- */
@@ -747,8 +762,31 @@ struct xt_line {
 };
 
 /*
- * Mark the tables of save output xt and give their chains the "-A" lines as
- * texts, where a chain's count of -A lines equals its count of nft rules.
+ * "# Table `NAME' contains incompatible base-chains, use 'nft' tool to list
+ * them." (iptables 1.8.9) or "# Table `NAME' is incompatible, use 'nft'
+ * tool." (1.8.10 and later): NAME, or len 0 for any other line.
+ */
+static struct strref incompatible_table(struct strref line)
+{
+	static const char tag[] = "# Table `";
+	struct strref name = { line.p, 0 };
+	const char *q;
+
+	if (line.len <= sizeof(tag) - 1 || memcmp(line.p, tag, sizeof(tag) - 1))
+		return name;
+	name.p = line.p + sizeof(tag) - 1;
+	q = memchr(name.p, '\'', line.len - (sizeof(tag) - 1));
+	if (!q || !memmem(q, (size_t)(line.p + line.len - q), "incompatible", 12))
+		return (struct strref){ line.p, 0 };
+	name.len = (uint32_t)(q - name.p);
+	return name;
+}
+
+/*
+ * Mark the tables of save output xt (unless iptables-nft calls them
+ * incompatible) and their ":CHAIN" chains listed, and give the chains the
+ * "-A" lines as texts, where a chain's count of -A lines equals its count
+ * of nft rules.
  */
 static int apply_save(struct nft_ruleset *rs, uint8_t family, const char *text,
 		      size_t len)
@@ -757,7 +795,7 @@ static int apply_save(struct nft_ruleset *rs, uint8_t family, const char *text,
 	struct xt_line *lines = NULL;
 	uint32_t nlines = 0, cap = 0, i, *count = NULL;
 	struct nr_table *t = NULL;
-	struct strref line, w;
+	struct strref line, w, incompat = { text, 0 };
 	int ret = 0;
 
 	while (next_line(&c, &line)) {
@@ -765,11 +803,27 @@ static int apply_save(struct nft_ruleset *rs, uint8_t family, const char *text,
 		struct nr_chain *ch;
 
 		line = trim(line);
+		if (line.len && line.p[0] == '#') {
+			w = incompatible_table(line);
+			if (w.len)
+				incompat = w;
+			continue;
+		}
 		if (line.len > 1 && line.p[0] == '*') {
-			t = find_table(rs, family,
-				       (struct strref){ line.p + 1, line.len - 1 });
+			w = (struct strref){ line.p + 1, line.len - 1 };
+			/* Listed in part, or with built-in chains that do not
+			 * exist: nft's view of it is the true one. */
+			t = sref_eq(w, incompat) ? NULL : find_table(rs, family, w);
 			if (t)
 				t->xt = true;
+			continue;
+		}
+		if (t && line.len > 1 && line.p[0] == ':') {
+			pos = 1;
+			w = word_at(line, &pos);
+			ch = find_chain(rs, family, t->name, w);
+			if (ch)
+				ch->listed = true;
 			continue;
 		}
 		if (!t || line.len < 3 || memcmp(line.p, "-A ", 3))
@@ -861,7 +915,7 @@ int nft_ruleset_load_text(struct nft_ruleset **rsp,
 	if (ret < 0)
 		goto nomem;
 	for (i = 0; i < rs->nchains; i++)
-		rs->chains[i].pub.xt = rs->tables[rs->chains[i].table].xt;
+		rs->chains[i].pub.xt = rs->tables[rs->chains[i].table].xt && rs->chains[i].listed;
 	*rsp = rs;
 	return 0;
 

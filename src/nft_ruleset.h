@@ -10,7 +10,12 @@
  * `iptables-nft-save` / `ip6tables-nft-save` for the tables iptables-nft
  * manages.  A table is "xt" (iptables-nft managed) when its name appears as
  * a "*table" line in the save output of its family (ip: iptables-nft-save,
- * ip6: ip6tables-nft-save).
+ * ip6: ip6tables-nft-save) and iptables-nft can list it: a table it calls
+ * incompatible (the "# Table `nat' contains incompatible base-chains" or
+ * "# Table `nat' is incompatible" comment before the "*nat" line: a native
+ * table with an iptables table name, or one where nft added a base chain)
+ * is native.  A chain is xt when its table is and the save output lists it
+ * (":CHAIN" line); other chains of an xt table (added with nft) are native.
  *
  * Position: the rule's 1-based index in its chain in `nft -a list` order,
  * which is the kernel's evaluation order.  Text: for native tables the rule
@@ -56,7 +61,7 @@ struct nft_ruleset_chain {
 				 * = 10), else 0 */
 	uint32_t nrules;	/* rules in the chain */
 	uint32_t table_hooks;	/* bit h set: the table has a base chain on hook h */
-	bool xt;		/* the table is managed by iptables-nft */
+	bool xt;		/* the chain is managed by iptables-nft */
 	/* private to nft_ruleset.c */
 	uint32_t first_rule;
 };
@@ -83,6 +88,22 @@ int nft_ruleset_load_text(struct nft_ruleset **rsp,
 int nft_ruleset_read(struct nft_ruleset **rsp, char *err, size_t errlen);
 
 void nft_ruleset_free(struct nft_ruleset *rs); /* NULL-safe */
+
+/*
+ * The ruleset generation (NFT_MSG_GETGEN) a map shows, as its reader
+ * found it: UNSET when the reader does not say (texts given by a test),
+ * KNOWN when the generation was the same before and after the reading,
+ * MOVED when the ruleset kept changing while it was read (the map may
+ * mix generations).  A map starts UNSET.
+ */
+enum nft_ruleset_gen {
+	NFT_RULESET_GEN_UNSET,
+	NFT_RULESET_GEN_KNOWN,
+	NFT_RULESET_GEN_MOVED,
+};
+
+void nft_ruleset_set_gen(struct nft_ruleset *rs, enum nft_ruleset_gen state, uint32_t gen);
+enum nft_ruleset_gen nft_ruleset_gen(const struct nft_ruleset *rs, uint32_t *gen);
 
 /* The texts the map was built from (owned by rs, NUL-terminated). */
 const struct nft_ruleset_texts *nft_ruleset_texts(const struct nft_ruleset *rs);

@@ -1566,6 +1566,18 @@ out_source:
 			      st.overruns ? ", receive buffer overrun: raise --rcvbuf" : "",
 			      s.write_err ? "; the file holds those written before the error, up to " : "",
 			      s.write_err ? "its last whole block" : "");
+		if (captured && nftsrc) {
+			struct source_nftrace_stats xs;
+
+			source_nftrace_stats(nftsrc, &xs);
+			if (xs.other_family)
+				logf_("%llu nf_tables trace events of bridge/netdev/arp tables skipped: "
+				      "nftrace traces IPv4 and IPv6", (unsigned long long)xs.other_family);
+			if (xs.inexact)
+				logf_("%llu nf_tables trace events without rule position and text: the "
+				      "ruleset changed again before it could be re-read",
+				      (unsigned long long)xs.inexact);
+		}
 		for (int i = 0; i < nsrc; i++)
 			srcs[i]->ops->close(srcs[i]);
 	}

@@ -53,6 +53,7 @@
 #define TRAV_SETS 256		   /* trace id table: 256 sets x 4 ways */
 #define TRAV_WAYS 4
 #define RELOAD_MIN_NS 1000000000ull /* re-read after an overrun at most 1/s */
+#define READ_TRIES 5		   /* ruleset readings until the generation holds still */
 
 struct traversal {
 	uint32_t id;		/* NFTA_TRACE_ID as sent (opaque) */
@@ -81,6 +82,16 @@ struct src_nft {
 	struct nft_ruleset *initial; /* read at open; kept for the snapshot */
 	bool stale;		     /* a rule/chain/table changed since map */
 	bool overrun_reload;	     /* re-read once the queue is drained */
+	/*
+	 * Does the map show the ruleset the packets of the events now read
+	 * passed?  Not when it was read at a later generation than the last
+	 * NEWGEN of the stream (the ruleset changed again before it was
+	 * read), nor when it is older (a failed re-read), nor when its
+	 * generation is unsure: events then get no position and no text.
+	 */
+	bool exact;
+	enum nft_ruleset_gen gen_state; /* of map; its generation: */
+	uint32_t map_gen;		/* KNOWN: the newest the map is valid for */
 	uint64_t last_reload_ns;     /* CLOCK_MONOTONIC */
 
 	struct source_stats st;
@@ -368,33 +379,163 @@ static int guess_hook(const struct nft_ruleset_chain *c, uint8_t table_family,
 
 /* ---- rule map ---------------------------------------------------------- */
 
-static void reload(struct src_nft *s)
+static void adopt_gen(struct src_nft *s)
+{
+	s->gen_state = nft_ruleset_gen(s->map, &s->map_gen);
+}
+
+static int reload(struct src_nft *s)
 {
 	struct nft_ruleset *rs = NULL;
 	char err[sizeof(s->error) - 32];
 	int r;
 
 	if (!s->resolve)
-		return;
+		return 0;
 	s->last_reload_ns = now_ns(CLOCK_MONOTONIC);
 	r = s->load(&rs, s->load_arg, err, sizeof(err));
 	if (r < 0) {
 		/* Keep the map in force; try again at the next change. */
 		s->xst.reload_errors++;
 		snprintf(s->error, sizeof(s->error), "re-reading the ruleset: %s", err);
-		return;
+		return r;
 	}
 	if (s->map != s->initial)
 		nft_ruleset_free(s->map);
 	s->map = rs;
 	s->stale = false;
 	s->xst.reloads++;
+	adopt_gen(s);
+	return 0;
 }
 
+/*
+ * NEWGEN gen: the transaction that made generation gen is complete, and the
+ * events that follow in the stream passed its ruleset (until the next
+ * NEWGEN).  The map is re-read when a rule, chain or table changed; but
+ * `nft list` shows the ruleset as it is when it runs, which may be several
+ * transactions later than gen (their messages are still queued behind
+ * this one).  Such a map would give the events of gen positions and texts
+ * of rules that did not exist yet: until the stream reaches the map's
+ * generation, events are marked instead (s->exact).
+ */
+static void on_newgen(struct src_nft *s, bool have_gen, uint32_t gen)
+{
+	if (!s->resolve || !s->map)
+		return;
+	if (!have_gen) {
+		/* A kernel that does not say: as good as it gets. */
+		if (s->stale)
+			s->exact = reload(s) == 0 && s->gen_state != NFT_RULESET_GEN_MOVED;
+		return;
+	}
+	if (s->gen_state == NFT_RULESET_GEN_KNOWN && (int32_t)(gen - s->map_gen) <= 0) {
+		/* The map has this generation's changes already (and maybe
+		 * later ones). */
+		s->stale = false;
+		s->exact = gen == s->map_gen;
+		return;
+	}
+	if (s->stale || s->gen_state == NFT_RULESET_GEN_MOVED) {
+		if (reload(s) < 0) {
+			s->exact = false; /* older than the events */
+			return;
+		}
+		if (s->gen_state == NFT_RULESET_GEN_UNSET)
+			s->exact = true; /* a reader that does not know generations */
+		else
+			s->exact = s->gen_state == NFT_RULESET_GEN_KNOWN && s->map_gen == gen;
+		return;
+	}
+	/* No rule, chain or table changed since the map's generation. */
+	if (s->gen_state == NFT_RULESET_GEN_KNOWN)
+		s->map_gen = gen;
+}
+
+/* NFT_MSG_GETGEN: the current ruleset generation. */
+static int get_gen(uint32_t *gen)
+{
+	char buf[8192];
+	struct mnl_socket *nl;
+	struct nlmsghdr *nlh;
+	struct nfgenmsg *g;
+	struct nlattr *a;
+	uint32_t seq = (uint32_t)time(NULL);
+	int n, ret = -EIO;
+
+	nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
+	if (!nl)
+		return -errno;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETGEN;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	nlh->nlmsg_seq = seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->nfgen_family = AF_UNSPEC;
+	g->version = NFNETLINK_V0;
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	n = (int)mnl_socket_recvfrom(nl, buf, sizeof(buf));
+	if (n < 0) {
+		ret = -errno;
+		goto out;
+	}
+	nlh = (struct nlmsghdr *)buf;
+	if (!mnl_nlmsg_ok(nlh, n) || nlh->nlmsg_seq != seq)
+		goto out;
+	if (nlh->nlmsg_type == NLMSG_ERROR) {
+		const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+
+		if (nlh->nlmsg_len >= mnl_nlmsg_size(sizeof(*e)) && e->error < 0)
+			ret = e->error;
+		goto out;
+	}
+	if (NFNL_MSG_TYPE(nlh->nlmsg_type) != NFT_MSG_NEWGEN ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*g))
+		goto out;
+	mnl_attr_for_each(a, nlh, sizeof(*g)) {
+		if (mnl_attr_get_type(a) == NFTA_GEN_ID &&
+		    mnl_attr_validate(a, MNL_TYPE_U32) == 0) {
+			*gen = ntohl(mnl_attr_get_u32(a));
+			ret = 0;
+		}
+	}
+out:
+	mnl_socket_close(nl);
+	return ret;
+}
+
+/* nft_ruleset_read(), with the generation it shows: the same before and
+ * after the reading, or MOVED. */
 static int default_load(struct nft_ruleset **rsp, void *arg, char *err, size_t errlen)
 {
+	uint32_t g1, g2;
+	int r, i;
+
 	(void)arg;
-	return nft_ruleset_read(rsp, err, errlen);
+	for (i = 1;; i++) {
+		bool before = get_gen(&g1) == 0;
+
+		r = nft_ruleset_read(rsp, err, errlen);
+		if (r < 0)
+			return r;
+		if (before && get_gen(&g2) == 0 && g1 == g2) {
+			nft_ruleset_set_gen(*rsp, NFT_RULESET_GEN_KNOWN, g1);
+			return 0;
+		}
+		if (i == READ_TRIES) {
+			nft_ruleset_set_gen(*rsp, NFT_RULESET_GEN_MOVED, 0);
+			return 0;
+		}
+		nft_ruleset_free(*rsp);
+		*rsp = NULL;
+	}
 }
 
 /* ---- one trace message --------------------------------------------------- */
@@ -470,7 +611,13 @@ static int on_trace(struct src_nft *s, const struct nlmsghdr *nlh, uint64_t ts,
 	}
 	nfproto = attr_u32(tb[NFTA_TRACE_NFPROTO]);
 	if (nfproto != NAMES_NFPROTO_IPV4 && nfproto != NAMES_NFPROTO_IPV6) {
-		s->xst.other_family++;
+		/* Counted as nft monitor trace prints them: without the
+		 * implicit end of a base chain (unless all_events). */
+		if (s->map && type != NFT_TRACETYPE_POLICY && !tb[NFTA_TRACE_RULE_HANDLE])
+			c = nft_ruleset_chain(s->map, tfam, attr_str(tb[NFTA_TRACE_TABLE]),
+					      attr_str(tb[NFTA_TRACE_CHAIN]));
+		if (s->all_events || !c || c->hook < 0)
+			s->xst.other_family++;
 		s->st.skipped++;
 		return 0;
 	}
@@ -492,7 +639,7 @@ static int on_trace(struct src_nft *s, const struct nlmsghdr *nlh, uint64_t ts,
 		if (!famname)
 			return malformed(s);
 	}
-	if (s->map && !c)
+	if (s->map && !c && s->exact)
 		s->xst.unresolved++;
 
 	/* The traversal: started by the event that carries the headers. */
@@ -559,7 +706,7 @@ static int on_trace(struct src_nft *s, const struct nlmsghdr *nlh, uint64_t ts,
 	/* Kind, position, text (formats.md 5.2 for the handle-less RULE). */
 	if (type == NFT_TRACETYPE_POLICY) {
 		ev.kind = TRACE_KIND_POLICY;
-		ev.rulenum = c ? c->nrules + 1 : 0;
+		ev.rulenum = c && s->exact ? c->nrules + 1 : 0;
 		if (tb[NFTA_TRACE_POLICY]) {
 			ev.verdict = (int32_t)attr_u32(tb[NFTA_TRACE_POLICY]);
 			n = xt ? snprintf(s->ptext, sizeof(s->ptext), "-P %.*s %s",
@@ -571,12 +718,13 @@ static int on_trace(struct src_nft *s, const struct nlmsghdr *nlh, uint64_t ts,
 		}
 	} else if (!tb[NFTA_TRACE_RULE_HANDLE]) {
 		ev.kind = TRACE_KIND_RETURN;
-		ev.rulenum = c ? c->nrules + 1 : 0;
+		ev.rulenum = c && s->exact ? c->nrules + 1 : 0;
 	} else {
 		ev.kind = TRACE_KIND_RULE;
 		ev.handle = be64toh(mnl_attr_get_u64(tb[NFTA_TRACE_RULE_HANDLE]));
 		ev.have |= TE_HAVE_HANDLE;
-		if (c && !nft_ruleset_rule(s->map, c, ev.handle, &ev.rulenum, &ev.rule_text))
+		if (c && !nft_ruleset_rule(s->map, c, ev.handle, &ev.rulenum, &ev.rule_text) &&
+		    s->exact)
 			s->xst.unresolved++;
 	}
 
@@ -593,6 +741,17 @@ static int on_trace(struct src_nft *s, const struct nlmsghdr *nlh, uint64_t ts,
 	     !memcmp(ev.rule_text.p + ev.rule_text.len - 9, " -j TRACE", 9)))) {
 		s->st.skipped++;
 		return 0;
+	}
+	/* A map of another generation: its position and text may be of
+	 * rules the packet never saw; none is better than a wrong one.  (The
+	 * -j TRACE test above used them: a wrong match there hides one
+	 * event, never shows a wrong text.)  A policy's text is the
+	 * kernel's own. */
+	if (s->map && !s->exact) {
+		if (ev.kind == TRACE_KIND_RULE)
+			ev.rule_text = (struct strref){ NULL, 0 };
+		ev.rulenum = 0;
+		s->xst.inexact++;
 	}
 
 	kind = ev.kind == TRACE_KIND_RULE ? "rule" : ev.kind == TRACE_KIND_RETURN ? "return" : "policy";
@@ -636,12 +795,25 @@ static int on_msg(struct src_nft *s, const struct nlmsghdr *nlh, uint64_t ts,
 	case NFT_MSG_DESTROYRULE_:
 		s->stale = true;
 		break;
-	case NFT_MSG_NEWGEN:
+	case NFT_MSG_NEWGEN: {
 		/* The transaction is complete: what follows in the stream
 		 * passed the new ruleset. */
-		if (s->stale)
-			reload(s);
+		const struct nlattr *a;
+		bool have = false;
+		uint32_t gen = 0;
+
+		if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(struct nfgenmsg)) {
+			mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+				if (mnl_attr_get_type(a) == NFTA_GEN_ID &&
+				    mnl_attr_validate(a, MNL_TYPE_U32) == 0) {
+					gen = ntohl(mnl_attr_get_u32(a));
+					have = true;
+				}
+			}
+		}
+		on_newgen(s, have, gen);
 		break;
+	}
 	default:
 		break; /* sets, elements, objects, flowtables: no rule moved */
 	}
@@ -773,8 +945,12 @@ static int nft_read(struct source *base, source_event_fn fn, void *arg)
 	}
 	if (s->overrun_reload && s->resolve &&
 	    now_ns(CLOCK_MONOTONIC) - s->last_reload_ns >= RELOAD_MIN_NS) {
+		/* Messages were lost, NEWGENs among them maybe: the stream's
+		 * generation is unknown; the ruleset as it is now is the best
+		 * guess (the loss is reported). */
 		s->overrun_reload = false;
-		reload(s);
+		if (reload(s) == 0)
+			s->exact = s->gen_state != NFT_RULESET_GEN_MOVED;
 	}
 	return total;
 }
@@ -889,6 +1065,7 @@ int source_nftrace_open(struct source **sp, const struct source_nftrace_config *
 {
 	struct src_nft *s;
 	char lerr[sizeof(s->error) - 32];
+	uint32_t gen;
 	int ret;
 
 	*sp = NULL;
@@ -917,6 +1094,14 @@ int source_nftrace_open(struct source **sp, const struct source_nftrace_config *
 		}
 		s->map = s->initial;
 		s->last_reload_ns = now_ns(CLOCK_MONOTONIC);
+		adopt_gen(s);
+		s->exact = s->gen_state != NFT_RULESET_GEN_MOVED;
+		/* The events queued since the subscription passed the
+		 * generation of that moment; if the map is later, they wait
+		 * for its NEWGEN, which is queued too. */
+		if (s->nl && s->gen_state == NFT_RULESET_GEN_KNOWN &&
+		    get_gen(&gen) == 0 && gen != s->map_gen)
+			s->exact = false;
 	}
 	*sp = &s->base;
 	return 0;

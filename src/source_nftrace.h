@@ -10,7 +10,12 @@
  * rule, chain or table changed, the rule map (nft_ruleset.h) is re-read at
  * the end of that transaction (NFT_MSG_NEWGEN), before any trace message
  * that follows it is handled: an event carries the text of the rule in
- * force when the packet passed, not the text at print time.
+ * force when the packet passed, not the text at print time.  The map is
+ * read between two NFT_MSG_GETGEN (again while they differ); when it shows
+ * a later generation than the NEWGEN (the ruleset changed again before it
+ * was read), or could not be re-read, the events until the NEWGEN of its
+ * generation get rulenum 0 and no rule text (counted as inexact): the
+ * positions and texts it has may be of rules those packets never saw.
  *
  * Per event (formats.md section 5):
  *   kind      POLICY -> policy; no NFTA_TRACE_RULE_HANDLE (implicit end of
@@ -20,7 +25,8 @@
  *             6.18 as RULE; like iptables' "rule:N" for -j RETURN).
  *   rulenum   rule: the rule's 1-based position in its chain; policy and
  *             return: rules in the chain + 1 (as iptables numbers them);
- *             0 when the map does not know the chain or the handle.
+ *             0 when the map does not know the chain or the handle, or
+ *             is of another generation than the event (see above).
  *   prefix    "TRACE: raw:OUTPUT:rule:2" for tables iptables-nft manages,
  *             "TRACE: inet fw:in:policy:4" for native tables (no trailing
  *             space; nflog_record_build() adds the kernel's space and NUL).
@@ -88,10 +94,17 @@ struct source_nftrace_config {
 /* Counters beyond struct source_stats. */
 struct source_nftrace_stats {
 	uint64_t malformed;	/* trace messages that failed validation */
-	uint64_t other_family;	/* events of packets neither IPv4 nor IPv6 */
+	uint64_t other_family;	/* events of packets neither IPv4 nor IPv6 (bridge,
+				 * netdev, arp tables), counted as nft monitor
+				 * trace shows them: without the implicit end of
+				 * a base chain, unless all_events */
 	uint64_t orphans;	/* events whose traversal's first event (with
 				 * the headers) was not seen: no payload, id 0 */
 	uint64_t unresolved;	/* events whose chain or rule the map lacked */
+	uint64_t inexact;	/* events given no position and no rule text: the
+				 * map was read at a later generation (the
+				 * ruleset changed again before it was read)
+				 * or could not be re-read */
 	uint64_t ruleset_msgs;	/* NFNLGRP_NFTABLES messages */
 	uint64_t reloads;	/* rule map re-reads that succeeded */
 	uint64_t reload_errors; /* ... and failed (see source_nftrace_error) */

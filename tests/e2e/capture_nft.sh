@@ -5,11 +5,14 @@
 # events that follow; a namespace with legacy and nf_tables rules gives
 # both streams in one capture with one ID per packet; `nft list ruleset` is
 # the same before and after every exit path, and after --cleanup of a run
-# killed with its guardian.
+# killed with its guardian; bridge and arp table events are counted as
+# skipped, inet ingress ones are not; native tables named like iptables
+# tables are native; ruleset changes faster than a re-read never give an
+# event a wrong position or text.
 . "$(dirname "$0")/lib.sh"
 need_root
 need_tool ip nft iptables-nft iptables-legacy tcpdump tshark python3
-plan 29
+plan 41
 
 nft_rules() { ip netns exec "$1" nft list ruleset | sed -E 's/counter packets [0-9]+ bytes [0-9]+/counter/'; }
 strip_ids() { grep ' TRACE: ' | cut -d' ' -f2-; }
@@ -120,6 +123,169 @@ is "both: one packet ID across both streams" "$(printf '%s\n' "$ev" | cut -d' ' 
 is "both: one timeline, in hook and priority order" \
 	"$(printf '%s\n' "$ev" | cut -d' ' -f2- | grep -o -E '^TRACE: (raw:PREROUTING|inet o:pre|inet o:early|filter:INPUT|inet t:in):' | uniq | tr '\n' '|')" \
 	'TRACE: raw:PREROUTING:|TRACE: inet o:pre:|TRACE: inet o:early:|TRACE: filter:INPUT:|TRACE: inet t:in:|'
+
+# A bridge and an arp table trace too, but nftrace traces IPv4 and IPv6:
+# their events are counted, as many as nft monitor trace prints.  An inet
+# ingress chain's events are IPv4: kept.
+NSB=nfyB$$; NSH=nfyH$$
+netns_add "$NSB" && netns_add "$NSH"
+ip -n "$NSB" link add br0 type bridge
+ip -n "$NSB" link add v0 type veth peer name v1 netns "$NSH"
+ip -n "$NSB" link set v0 master br0
+ip -n "$NSB" link set v0 up
+ip -n "$NSB" link set br0 up
+ip -n "$NSB" addr add 198.51.100.1/24 dev br0
+ip -n "$NSH" addr add 198.51.100.2/24 dev v1
+ip -n "$NSH" link set v1 up
+ip netns exec "$NSB" nft -f - <<'NFT'
+table bridge b {
+	chain pre {
+		type filter hook prerouting priority filter; policy accept;
+		meta nftrace set 1
+	}
+}
+table arp a {
+	chain in {
+		type filter hook input priority filter; policy accept;
+		meta nftrace set 1
+	}
+}
+table inet g {
+	chain ing {
+		type filter hook ingress device "br0" priority filter; policy accept;
+		icmp type echo-request meta nftrace set 1
+	}
+}
+NFT
+ip netns exec "$NSB" nft monitor trace >"$T_TMP/mon.txt" 2>&1 &
+MON=$!
+bg_pid $MON
+capture_bg "$NSB" "$T_TMP/br.txt" "$T_TMP/br.log" --backend nft -o '-p udp --dport 7' -t 4
+ip netns exec "$NSH" ping -c 2 -i 0.3 -W 1 198.51.100.1 >/dev/null
+wait $CAP; rc=$?
+sleep 0.3; kill $MON; wait $MON 2>/dev/null
+mon=$(grep '^trace id [0-9a-f]* \(bridge\|arp\) ' "$T_TMP/mon.txt" | grep -vc ' packet: ')
+skipped=$(sed -n 's/.* \([0-9]*\) nf_tables trace events of bridge\/netdev\/arp tables skipped: nftrace traces IPv4 and IPv6$/\1/p' "$T_TMP/br.log")
+is "bridge/arp: exit 0" "$rc" 0
+check "bridge/arp: events skipped ($skipped) as many as nft monitor trace shows ($mon)" \
+	test -n "$skipped" -a "$skipped" = "$mon" -a "${mon:-0}" -gt 0
+is "inet ingress: the IPv4 events are kept" \
+	"$(grep ' TRACE: inet g:ing:rule' "$T_TMP/br.txt" | cut -d' ' -f2- | sort | uniq -c | sed 's/^ *//')" \
+'2 TRACE: inet g:ing:rule:1  "icmp type echo-request meta nftrace set 1"'
+
+# A native table named like an iptables table is no iptables-nft table
+# (iptables-nft-save calls it incompatible): nft's view, with its family.
+NSN=nfyN$$
+netns_add "$NSN"
+ip netns exec "$NSN" nft -f - <<'NFT'
+table ip mangle {
+	chain myout {
+		type filter hook output priority mangle; policy accept;
+		udp dport 9 counter
+	}
+}
+NFT
+like "native mangle: iptables-nft-save calls it incompatible" "$(ip netns exec "$NSN" iptables-nft-save 2>&1)" \
+	"^# Table .mangle' (contains incompatible base-chains|is incompatible)"
+capture_bg "$NSN" "$T_TMP/nat.txt" "$T_TMP/nat.log" --backend nft -o '-p udp --dport 9' -w "$T_TMP/nat.pcapng" -t 10 -c 1
+ip netns exec "$NSN" python3 "$NFTRACE_SRCDIR/tests/e2e/udpsend.py" 127.0.0.1 9
+wait $CAP; rc=$?
+is "native mangle: exit 0, nft family, table, chain and text" \
+	"$rc $(grep ' TRACE: ip mangle' "$T_TMP/nat.txt" | cut -d' ' -f2-)" \
+'0 TRACE: ip mangle:myout:rule:1  "udp dport 9 counter"
+TRACE: ip mangle:myout:policy:2  "policy accept"'
+like "native mangle: JSON nft_family ip" "$("$NFTRACE_READ" --json "$T_TMP/nat.pcapng" | grep '"table":"mangle"' | head -1)" \
+	'"nft_family":"ip"'
+
+# Ruleset changes faster than the rule map can be re-read: every event has
+# the position and text of the ruleset its packet passed, or none (and is
+# counted on stderr), never those of a later ruleset.
+# check_events FILE LOG AWK: AWK gets each event of table m or z as
+# $1 packet index (in order of appearance), $2 kind, $3 position, $4 text,
+# and prints what is wrong.
+check_events() {
+	local bad marked counted
+	bad=$(grep -E ' TRACE: inet [mz]:out:' "$1" | sed -E 's/^([0-9a-f]+) TRACE: inet [mz]:out:([a-z]+):([0-9]+)(  "(.*)")?$/\1\t\2\t\3\t\5/' |
+		awk -F'\t' -v OFS='\t' '!($1 in p) { p[$1] = n++ } { print p[$1], $2, $3, $4 }' | awk -F'\t' "$3")
+	marked=$(grep -cE ' TRACE: .*:(rule|policy|return):0( |$)' "$1")
+	counted=$(sed -n 's/.* \([0-9]*\) nf_tables trace events without rule position and text: .*/\1/p' "$2")
+	[ -z "$bad" ] || diag "$bad"
+	diag "$(grep -c ' TRACE: inet [mz]:out:' "$1") events, $marked without position and text, $counted counted"
+	[ -z "$bad" ] && [ "$marked" = "${counted:-0}" ]
+}
+NSG=nfyG$$
+netns_add "$NSG"
+ip netns exec "$NSG" nft -f - <<'NFT'
+table inet m {
+	chain out {
+		type filter hook output priority filter; policy accept;
+		meta l4proto icmp counter comment "first"
+		icmp type echo-request counter comment "target"
+	}
+}
+NFT
+target=$(ip netns exec "$NSG" nft -a list chain inet m out | sed -n 's/.*"target" # handle \([0-9]*\)$/\1/p')
+capture_bg "$NSG" "$T_TMP/ins.txt" "$T_TMP/ins.log" --backend nft -o '-p icmp' -t 20 -c 16
+for i in 1 2 3 4 5 6 7 8; do
+	ip netns exec "$NSG" ping -c 1 -W 1 127.0.0.1 >/dev/null
+	ip netns exec "$NSG" nft insert rule inet m out position "$target" counter comment "\"ins$i\""
+done
+wait $CAP; rc=$?
+# Packet p passed the chain with k rules inserted: first, ins1..insk,
+# target (requests only), policy.
+check "insert loop: exit 0, events of table m" \
+	test "$rc" = 0 -a "$(grep -c ' TRACE: inet m:out:' "$T_TMP/ins.txt")" -gt 0
+check "insert loop: every event right or without position and text (counted)" check_events "$T_TMP/ins.txt" "$T_TMP/ins.log" '
+	{ pk = $1; kind[pk, ++ne[pk]] = $2; pos[pk, ne[pk]] = $3; txt[pk, ne[pk]] = $4;
+	  if ($2 == "rule") nr[pk]++ }
+	END { for (pk in ne) {
+		req = pk % 2 == 0; k = nr[pk] - (req ? 2 : 1); r = 0
+		for (j = 1; j <= ne[pk]; j++) {
+			if (pos[pk, j] == 0) { if (kind[pk, j] == "rule" && txt[pk, j] != "") print "packet " pk ": text without position"; if (kind[pk, j] == "rule") r++; continue }
+			if (kind[pk, j] == "policy") { if (pos[pk, j] != k + 3) print "packet " pk ": policy at " pos[pk, j] ", " k " inserted"; continue }
+			r++
+			want = r == 1 ? "meta l4proto icmp counter comment \\\"first\\\"" : r <= k + 1 ? "counter comment \\\"ins" (r - 1) "\\\"" : "icmp type echo-request counter comment \\\"target\\\""
+			if (pos[pk, j] != r || txt[pk, j] != want) print "packet " pk " event " j ": rule " pos[pk, j] " \"" txt[pk, j] "\", want rule " r " \"" want "\""
+		} } }'
+
+ip netns exec "$NSG" nft flush chain inet m out
+ip netns exec "$NSG" nft add rule inet m out meta l4proto icmp counter comment '"v0"'
+h=$(ip netns exec "$NSG" nft -a list chain inet m out | sed -n 's/.*"v0" # handle \([0-9]*\)$/\1/p')
+capture_bg "$NSG" "$T_TMP/rep.txt" "$T_TMP/rep.log" --backend nft -o '-p icmp' -t 20 -c 20
+for i in $(seq 10); do
+	ip netns exec "$NSG" ping -c 1 -W 1 127.0.0.1 >/dev/null
+	ip netns exec "$NSG" nft replace rule inet m out handle "$h" meta l4proto icmp counter comment "\"v$i\""
+done
+wait $CAP; rc=$?
+# Packets 2i and 2i+1 (ping i+1) passed version vi.
+check "replace loop: exit 0, events of table m" \
+	test "$rc" = 0 -a "$(grep -c ' TRACE: inet m:out:rule:' "$T_TMP/rep.txt")" -gt 0
+check "replace loop: every event right or without position and text (counted)" check_events "$T_TMP/rep.txt" "$T_TMP/rep.log" '
+	$2 == "rule" && $3 != 0 { want = "meta l4proto icmp counter comment \\\"v" int($1 / 2) "\\\""
+		if ($3 != 1 || $4 != want) print "packet " $1 ": rule " $3 " \"" $4 "\", want rule 1 \"" want "\"" }
+	$2 == "rule" && $3 == 0 && $4 != "" { print "packet " $1 ": text without position" }'
+
+ip netns exec "$NSG" nft delete table inet m
+ip netns exec "$NSG" nft -f - <<'NFT'
+table inet z {
+	chain out {
+		type filter hook output priority filter; policy accept;
+		meta l4proto icmp counter comment "v0"
+	}
+}
+NFT
+capture_bg "$NSG" "$T_TMP/atom.txt" "$T_TMP/atom.log" --backend nft -o '-p icmp' -t 20 -c 20
+for i in $(seq 10); do
+	ip netns exec "$NSG" ping -c 1 -W 1 127.0.0.1 >/dev/null
+	printf 'table inet z\ndelete table inet z\ntable inet z {\n\tchain out {\n\t\ttype filter hook output priority filter; policy accept;\n\t\tmeta l4proto icmp counter comment "v%d"\n\t}\n}\n' "$i" >"$T_TMP/z.nft"
+	ip netns exec "$NSG" nft -f "$T_TMP/z.nft"
+done
+wait $CAP; rc=$?
+check "atomic reload loop: exit 0, events of table z" test "$rc" = 0 -a "$(grep -c ' TRACE: inet z:out:rule:' "$T_TMP/atom.txt")" -gt 0
+check "atomic reload loop: every event right or without position and text (counted)" check_events "$T_TMP/atom.txt" "$T_TMP/atom.log" '
+	$2 == "rule" && $3 != 0 { want = "meta l4proto icmp counter comment \\\"v" int($1 / 2) "\\\""
+		if ($3 != 1 || $4 != want) print "packet " $1 ": rule " $3 " \"" $4 "\", want rule 1 \"" want "\"" }
+	$2 == "rule" && $3 == 0 && $4 != "" { print "packet " $1 ": text without position" }'
 
 # Timeout, SIGINT, SIGTERM: the rule, the chain and the table iptables-nft
 # created are gone again.

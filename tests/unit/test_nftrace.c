@@ -502,16 +502,27 @@ Test(replay, reload_failure_keeps_the_old_map)
 	memset(&col, 0, sizeof(col));
 	replay(s, &r, &col);
 	cr_assert_eq((size_t)col.n, NWANT);
-	/* Resolved against ruleset1: handle 7 is still rule 1 of out, and
-	 * the new handle 13 is unknown (rule:0). */
+	/* Until the first change, ruleset1 is the ruleset: resolved. */
+	cr_expect_str_eq(col.ev[0].prefix, "TRACE: raw:OUTPUT:rule:1");
+	cr_expect_str_eq(col.ev[3].prefix, "TRACE: inet fmtt:out:rule:1");
+	/* After it, ruleset1 is out of date (handle 7 is rule 2 of out
+	 * now): no position and no text rather than wrong ones. */
 	cr_expect_str_eq(col.ev[37].prefix, "TRACE: inet fmtt:out:rule:0");
 	cr_expect_str_eq(col.ev[37].text, "");
-	cr_expect_str_eq(col.ev[38].prefix, "TRACE: inet fmtt:out:rule:1");
-	cr_expect_str_eq(col.ev[34].prefix, "TRACE: raw:OUTPUT:rule:1");
+	cr_expect_str_eq(col.ev[38].prefix, "TRACE: inet fmtt:out:rule:0");
+	cr_expect_str_eq(col.ev[38].text, "");
+	cr_expect_str_eq(col.ev[34].prefix, "TRACE: raw:OUTPUT:rule:0");
 	source_nftrace_stats(s, &xs);
 	cr_expect_eq(xs.reload_errors, 2);
 	cr_expect_eq(xs.reloads, 0);
-	cr_expect_eq(xs.unresolved, 2);
+	cr_expect_eq(xs.unresolved, 0);
+	cr_expect_geq(xs.inexact, 4);
+	for (int i = 0; i < col.n; i++) {
+		if (col.ev[i].rulenum == 0 && col.ev[i].kind == TRACE_KIND_RULE)
+			cr_expect_str_eq(col.ev[i].text, "", "event %d", i);
+		if (i >= 34)
+			cr_expect_eq(col.ev[i].rulenum, 0, "event %d: %s", i, col.ev[i].prefix);
+	}
 	cr_expect(strstr(source_nftrace_error(s), "failing call"), "%s", source_nftrace_error(s));
 	s->ops->close(s);
 	free(r.buf);
@@ -865,6 +876,175 @@ Test(malformed, user_chain_hook)
 	s->ops->close(s);
 }
 
+/* ---- ruleset generations ------------------------------------------------- */
+
+/* NFT_MSG_NEWGEN of generation gen, after a rule change (NEWRULE) if
+ * change; both in one buffer, as the kernel sends them. */
+static size_t build_gen(uint8_t *buf, size_t cap, bool change, uint32_t gen)
+{
+	struct nlmsghdr *nlh;
+	struct nfgenmsg *g;
+	size_t off = 0;
+
+	memset(buf, 0, cap);
+	if (change) {
+		nlh = mnl_nlmsg_put_header(buf);
+		nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWRULE;
+		g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+		g->nfgen_family = 1;
+		g->res_id = htons((uint16_t)gen);
+		mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, "fw");
+		mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, "c");
+		off = NLMSG_ALIGN(nlh->nlmsg_len);
+	}
+	nlh = mnl_nlmsg_put_header(buf + off);
+	nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWGEN;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->res_id = htons((uint16_t)gen);
+	mnl_attr_put_u32(nlh, NFTA_GEN_ID, htonl(gen));
+	mnl_attr_put_u32(nlh, NFTA_GEN_PROC_PID, htonl(1));
+	mnl_attr_put_strz(nlh, NFTA_GEN_PROC_NAME, "nft");
+	return off + nlh->nlmsg_len;
+}
+
+/*
+ * Generation 5: chain c of inet fw holds handle 5.  Every re-read finds
+ * generation gens[call] (0: MOVED), where a rule (handle 9) was inserted
+ * before it, or fails when gens[call] is -1.
+ */
+struct gen_loader {
+	int calls;
+	int64_t gens[8];
+};
+
+static int gen_load(struct nft_ruleset **rsp, void *arg, char *err, size_t errlen)
+{
+	static const char v5[] =
+		"table inet fw { # handle 1\n"
+		"\tchain c { # handle 1\n"
+		"\t\ttype filter hook input priority filter; policy accept;\n"
+		"\t\tudp dport 5 accept # handle 5\n\t}\n}\n";
+	static const char v8[] =
+		"table inet fw { # handle 1\n"
+		"\tchain c { # handle 1\n"
+		"\t\ttype filter hook input priority filter; policy accept;\n"
+		"\t\tcounter comment \"new\" # handle 9\n"
+		"\t\tudp dport 5 accept # handle 5\n\t}\n}\n";
+	struct gen_loader *l = arg;
+	int call = l->calls++;
+	int64_t gen = call ? l->gens[call - 1] : 5;
+	struct nft_ruleset_texts t = { call ? v8 : v5, call ? sizeof(v8) - 1 : sizeof(v5) - 1,
+				       NULL, 0, NULL, 0 };
+	int r;
+
+	if (gen < 0) {
+		snprintf(err, errlen, "test loader: failing call %d", call);
+		return -EIO;
+	}
+	r = nft_ruleset_load_text(rsp, &t, err, errlen);
+	if (r == 0)
+		nft_ruleset_set_gen(*rsp, gen ? NFT_RULESET_GEN_KNOWN : NFT_RULESET_GEN_MOVED,
+				    (uint32_t)gen);
+	return r;
+}
+
+static struct source *open_gen(struct gen_loader *l)
+{
+	struct source_nftrace_config cfg = { 0 };
+	struct source *s = NULL;
+	char err[256] = "";
+
+	cfg.no_socket = true;
+	cfg.resolve_rules = true;
+	cfg.load = gen_load;
+	cfg.load_arg = l;
+	cr_assert_eq(source_nftrace_open(&s, &cfg, err, sizeof(err)), 0, "%s", err);
+	return s;
+}
+
+/* One traced packet's rule event (handle 5) in chain c: its prefix and text. */
+static void expect_trace(struct source *s, const char *prefix, const char *text)
+{
+	struct msg m;
+	int n = col.n;
+
+	build(&m, M_HEADERS, NFT_TRACETYPE_RULE, 2, 40 + (uint32_t)n);
+	cr_assert_eq(source_nftrace_parse(s, m.buf, m.nlh->nlmsg_len, collect_cb, &col), 1);
+	cr_expect_str_eq(col.ev[n].prefix, prefix);
+	cr_expect_str_eq(col.ev[n].text, text);
+}
+
+static void newgen(struct source *s, bool change, uint32_t gen)
+{
+	uint8_t buf[512];
+	size_t len = build_gen(buf, sizeof(buf), change, gen);
+
+	cr_assert_eq(source_nftrace_parse(s, buf, len, collect_cb, &col), 0);
+}
+
+/*
+ * Three insertions (generations 6, 7, 8) read in one go: the map re-read at
+ * the NEWGEN of 6 shows generation 8.  The events between the NEWGENs of 6
+ * and 8 passed rulesets the map does not show: no position, no text, counted.
+ */
+Test(generations, later_map_marks_events_until_its_newgen)
+{
+	struct gen_loader l = { 0, { 8 } };
+	struct source_nftrace_stats xs;
+	struct source *s = open_gen(&l);
+	struct msg m;
+
+	memset(&col, 0, sizeof(col));
+	expect_trace(s, "TRACE: inet fw:c:rule:1", "udp dport 5 accept");
+	newgen(s, true, 6);
+	cr_expect_eq(l.calls, 2);
+	expect_trace(s, "TRACE: inet fw:c:rule:0", "");
+	build(&m, M_NO_HANDLE, NFT_TRACETYPE_POLICY, 2, 40);
+	mnl_attr_put_u32(m.nlh, NFTA_TRACE_POLICY, htonl(NF_ACCEPT));
+	cr_assert_eq(source_nftrace_parse(s, m.buf, m.nlh->nlmsg_len, collect_cb, &col), 1);
+	cr_expect_str_eq(col.ev[col.n - 1].prefix, "TRACE: inet fw:c:policy:0");
+	cr_expect_str_eq(col.ev[col.n - 1].text, "policy accept", "the kernel's own");
+	newgen(s, true, 7);
+	cr_expect_eq(l.calls, 2, "generation 7 is in the map already");
+	expect_trace(s, "TRACE: inet fw:c:rule:0", "");
+	newgen(s, true, 8);
+	expect_trace(s, "TRACE: inet fw:c:rule:2", "udp dport 5 accept");
+	newgen(s, false, 9); /* a set changed: the map still holds */
+	expect_trace(s, "TRACE: inet fw:c:rule:2", "udp dport 5 accept");
+	cr_expect_eq(l.calls, 2);
+	source_nftrace_stats(s, &xs);
+	cr_expect_eq(xs.inexact, 3);
+	cr_expect_eq(xs.unresolved, 0);
+	cr_expect_eq(xs.reloads, 1);
+	s->ops->close(s);
+}
+
+/* A map of the NEWGEN's own generation resolves at once; one whose
+ * generation moved while it was read, or a failed re-read, marks events
+ * until a re-read succeeds at a known generation. */
+Test(generations, exact_moved_and_failed)
+{
+	struct gen_loader l = { 0, { 6, 0, -1, 9 } };
+	struct source_nftrace_stats xs;
+	struct source *s = open_gen(&l);
+
+	memset(&col, 0, sizeof(col));
+	newgen(s, true, 6);
+	expect_trace(s, "TRACE: inet fw:c:rule:2", "udp dport 5 accept");
+	newgen(s, true, 7); /* MOVED */
+	expect_trace(s, "TRACE: inet fw:c:rule:0", "");
+	newgen(s, false, 8); /* no change, but the map is unsure: re-read, fails */
+	cr_expect_eq(l.calls, 4);
+	expect_trace(s, "TRACE: inet fw:c:rule:0", "");
+	newgen(s, false, 9);
+	cr_expect_eq(l.calls, 5);
+	expect_trace(s, "TRACE: inet fw:c:rule:2", "udp dport 5 accept");
+	source_nftrace_stats(s, &xs);
+	cr_expect_eq(xs.inexact, 2);
+	cr_expect_eq(xs.reload_errors, 1);
+	s->ops->close(s);
+}
+
 /* ---- the rule map ---------------------------------------------------------- */
 
 static struct nft_ruleset *map_of(const char *nft, const char *ipt)
@@ -1060,6 +1240,75 @@ Test(map, xt_lines_replace_when_counts_match)
 	cr_expect_eq(c->hook, 0);
 	expect_rule(rs, c, 4, 1, "-A PREROUTING -p tcp -j MARK --set-xmark 0x1/0xffffffff");
 	expect_rule(rs, c, 3, 2, "-A PREROUTING -j X");
+	nft_ruleset_free(rs);
+}
+
+/*
+ * Native tables with iptables table names, as iptables-nft-save 1.8.9 prints
+ * them (the incompatible tables with their built-in chains, which do not
+ * exist), and the 1.8.10 comment: native.  A compatible table: xt, except
+ * a chain the save output does not list.
+ */
+Test(map, incompatible_tables_are_native)
+{
+	static const char nft[] =
+		"table ip nat { # handle 1\n"
+		"\tchain pre { # handle 1\n"
+		"\t\ttype nat hook prerouting priority dstnat; policy accept;\n"
+		"\t\tcounter # handle 2\n\t}\n}\n"
+		"table ip raw { # handle 2\n"
+		"\tchain mypre { # handle 1\n"
+		"\t\ttype filter hook prerouting priority raw; policy accept;\n"
+		"\t\tcounter # handle 2\n\t}\n}\n"
+		"table ip mangle { # handle 3\n"
+		"\tchain PREROUTING { # handle 1\n"
+		"\t\ttype filter hook prerouting priority mangle; policy accept;\n"
+		"\t\tcounter # handle 2\n\t}\n"
+		"\tchain other { # handle 3\n"
+		"\t\tcounter # handle 4\n\t}\n}\n"
+		"table ip security { # handle 4\n"
+		"\tchain INPUT { # handle 1\n"
+		"\t\ttype filter hook input priority security; policy accept;\n"
+		"\t\tcounter # handle 2\n\t}\n}\n";
+	static const char ipt[] =
+		"# Generated by iptables-nft-save v1.8.9 (nf_tables) on Fri Nov 27 21:34:59 2026\n"
+		"*mangle\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n"
+		"-A PREROUTING\nCOMMIT\n"
+		"# Completed on Fri Nov 27 21:34:59 2026\n"
+		"# Table `raw' contains incompatible base-chains, use 'nft' tool to list them.\n"
+		"# Generated by iptables-nft-save v1.8.9 (nf_tables) on Fri Nov 27 21:34:59 2026\n"
+		"*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n"
+		"# Completed on Fri Nov 27 21:34:59 2026\n"
+		"# Table `nat' contains incompatible base-chains, use 'nft' tool to list them.\n"
+		"# Generated by iptables-nft-save v1.8.9 (nf_tables) on Fri Nov 27 21:34:59 2026\n"
+		"*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+		":POSTROUTING ACCEPT [0:0]\nCOMMIT\n"
+		"# Completed on Fri Nov 27 21:34:59 2026\n"
+		"# Table `security' is incompatible, use 'nft' tool.\n";
+	struct nft_ruleset *rs = map_of(nft, ipt);
+	const struct nft_ruleset_chain *c;
+
+	c = chain_of(rs, 2, "nat", "pre");
+	cr_assert_not_null(c);
+	cr_expect_not(c->xt);
+	cr_expect_not(nft_ruleset_table_is_xt(rs, 2, STRREF_LIT("nat")));
+	expect_rule(rs, c, 2, 1, "counter");
+	c = chain_of(rs, 2, "raw", "mypre");
+	cr_assert_not_null(c);
+	cr_expect_not(c->xt);
+	cr_expect_not(nft_ruleset_table_is_xt(rs, 2, STRREF_LIT("raw")));
+	c = chain_of(rs, 2, "security", "INPUT");
+	cr_assert_not_null(c);
+	cr_expect_not(c->xt);
+	c = chain_of(rs, 2, "mangle", "PREROUTING");
+	cr_assert_not_null(c);
+	cr_expect(c->xt);
+	expect_rule(rs, c, 2, 1, "-A PREROUTING");
+	c = chain_of(rs, 2, "mangle", "other");
+	cr_assert_not_null(c);
+	cr_expect_not(c->xt, "a chain iptables-nft-save does not list");
+	expect_rule(rs, c, 4, 1, "counter");
+	cr_expect(nft_ruleset_table_is_xt(rs, 2, STRREF_LIT("mangle")));
 	nft_ruleset_free(rs);
 }
 

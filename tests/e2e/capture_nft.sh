@@ -11,7 +11,7 @@
 # event a wrong position or text.
 . "$(dirname "$0")/lib.sh"
 need_root
-need_tool ip nft iptables-nft iptables-legacy tcpdump tshark python3
+need_tool ip nft iptables-nft iptables-legacy tcpdump tshark python3 stdbuf
 plan 41
 
 nft_rules() { ip netns exec "$1" nft list ruleset | sed -E 's/counter packets [0-9]+ bytes [0-9]+/counter/'; }
@@ -129,6 +129,10 @@ is "both: one timeline, in hook and priority order" \
 # ingress chain's events are IPv4: kept.
 NSB=nfyB$$; NSH=nfyH$$
 netns_add "$NSB" && netns_add "$NSH"
+# no IPv6 (DAD, MLD, router solicitations at moments of their own)
+for ns in "$NSB" "$NSH"; do
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+done
 ip -n "$NSB" link add br0 type bridge
 ip -n "$NSB" link add v0 type veth peer name v1 netns "$NSH"
 ip -n "$NSB" link set v0 master br0
@@ -137,6 +141,12 @@ ip -n "$NSB" link set br0 up
 ip -n "$NSB" addr add 198.51.100.1/24 dev br0
 ip -n "$NSH" addr add 198.51.100.2/24 dev v1
 ip -n "$NSH" link set v1 up
+# Static neighbours: no ARP traffic at unforeseen moments, so that both
+# listeners see the same events (the two pings' own).
+ip -n "$NSH" neigh replace 198.51.100.1 dev v1 nud permanent \
+	lladdr "$(ip -n "$NSB" -br link show dev br0 | awk '{print $3}')"
+ip -n "$NSB" neigh replace 198.51.100.2 dev br0 nud permanent \
+	lladdr "$(ip -n "$NSH" -br link show dev v1 | awk '{print $3}')"
 ip netns exec "$NSB" nft -f - <<'NFT'
 table bridge b {
 	chain pre {
@@ -157,7 +167,7 @@ table inet g {
 	}
 }
 NFT
-ip netns exec "$NSB" nft monitor trace >"$T_TMP/mon.txt" 2>&1 &
+ip netns exec "$NSB" stdbuf -oL nft monitor trace >"$T_TMP/mon.txt" 2>&1 &
 MON=$!
 bg_pid $MON
 capture_bg "$NSB" "$T_TMP/br.txt" "$T_TMP/br.log" --backend nft -o '-p udp --dport 7' -t 4

@@ -1079,6 +1079,29 @@ static int read_source(struct session *s, struct source **src, int i)
 
 enum stop_reason { STOP_NONE, STOP_TIMEOUT, STOP_COUNT, STOP_SIGNAL, STOP_ERROR, STOP_BRAKE };
 
+/* After a read (or the interleaver's flush) that returned r: the live
+ * text out, and whether to stop. */
+static enum stop_reason after_read(struct session *s, int r)
+{
+	obuf_flush(&s->out);
+	if (r == -EOVERFLOW && s->braked)
+		return STOP_BRAKE;
+	/* The reader of the live text is gone (| head): stop, as tcpdump
+	 * stops, rather than trace on unseen. */
+	if (s->out.err) {
+		errorf("writing the live text: %s", strerror(-s->out.err));
+		return STOP_ERROR;
+	}
+	if (r < 0) {
+		if (s->write_err)
+			errorf("writing %s: %s", s->cfg->wfile, strerror(-s->write_err));
+		else
+			errorf("reading trace events: %s", strerror(-r));
+		return STOP_ERROR;
+	}
+	return STOP_NONE;
+}
+
 static enum stop_reason capture_loop(struct session *s, struct source **src, int nsrc,
 				     int sigfd, int *signo)
 {
@@ -1141,41 +1164,28 @@ static enum stop_reason capture_loop(struct session *s, struct source **src, int
 			}
 		}
 		bool did_read = false, any = false;
+		enum stop_reason why;
 
 		for (int i = 0; i < nsrc; i++)
 			any |= (pfd[i + 1].revents & (POLLIN | POLLERR)) != 0;
 		/* With two sources, both are read at a wake-up for either, so
 		 * that the interleaver sees a packet's events of both. */
-		for (int i = 0; any && i <= nsrc; i++) {
-			if (i == nsrc) {
-				if (!s->il)
-					break;
-				r = interleave_flush(s->il, on_event, s, true);
-			} else if (!s->il && !(pfd[i + 1].revents & (POLLIN | POLLERR))) {
+		for (int i = 0; any && i < nsrc; i++) {
+			if (!s->il && !(pfd[i + 1].revents & (POLLIN | POLLERR)))
 				continue;
-			} else {
-				if (!s->cfg->quiet)
-					status_clear(); /* event lines may share the terminal */
-				r = read_source(s, src, i);
-			}
-			obuf_flush(&s->out);
-			if (r == -EOVERFLOW && s->braked)
-				return STOP_BRAKE;
-			/* The reader of the live text is gone (| head): stop,
-			 * as tcpdump stops, rather than trace on unseen. */
-			if (s->out.err) {
-				errorf("writing the live text: %s", strerror(-s->out.err));
-				return STOP_ERROR;
-			}
-			if (r < 0) {
-				if (s->write_err)
-					errorf("writing %s: %s", s->cfg->wfile, strerror(-s->write_err));
-				else
-					errorf("reading trace events: %s", strerror(-r));
-				return STOP_ERROR;
-			}
+			if (!s->cfg->quiet)
+				status_clear(); /* event lines may share the terminal */
+			r = read_source(s, src, i);
+			why = after_read(s, r);
+			if (why != STOP_NONE)
+				return why;
 			did_read = true;
 			pending |= r > 0 && s->w;
+		}
+		if (did_read && s->il) {
+			why = after_read(s, interleave_flush(s->il, on_event, s, true));
+			if (why != STOP_NONE)
+				return why;
 		}
 		/* Whole blocks reach the file at least every FLUSH_MS (and when
 		 * the writer's buffer fills), not after every wake-up: fewer
